@@ -1,0 +1,443 @@
+/**
+ * Schemas of the Yandex Market chats API: every DTO and enum of the seven chat
+ * operations, written by hand from the official OpenAPI description.
+ *
+ * Decoding is tolerant the way the market asks clients to be: unknown object
+ * fields are ignored, and an enum value the library does not know yet decodes
+ * to its raw string (the types say `Known | (string & {})`, and `isKnown*`
+ * guards tell the two apart) instead of failing a whole page.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+// -----------------------------------------------------------------------------
+// Building blocks
+// -----------------------------------------------------------------------------
+
+/**
+ * An int64 identifier as the market uses it: a safe integer of at least 1.
+ *
+ * @since 0.1.0
+ * @category primitives
+ */
+export const Id = Schema.Int.pipe(
+  Schema.greaterThanOrEqualTo(1, { message: () => "an id must be an integer of at least 1" }),
+  Schema.annotations({ identifier: "Id", description: "A safe integer of at least 1" })
+)
+
+/**
+ * A date-time in ISO 8601 with an offset (`2017-11-21T00:00:00+03:00`), decoded to a `DateTime.Utc`.
+ *
+ * @since 0.1.0
+ * @category primitives
+ */
+export const DateTime = Schema.DateTimeUtc
+
+/**
+ * An open enum: the known literals, or any other string the server may add later.
+ * The decoded type keeps autocompletion for the known values.
+ */
+const openEnum = <const L extends ReadonlyArray<string>>(identifier: string, literals: L) =>
+  Schema.Union(Schema.Literal(...literals), Schema.String).annotations({ identifier }) as unknown as Schema.Schema<
+    L[number] | (string & {}),
+    string
+  >
+
+/** A guard that tells a known enum value from one the library does not know yet. */
+const knownGuard = <const L extends ReadonlyArray<string>>(literals: L) => {
+  const set: ReadonlySet<string> = new Set(literals)
+  return (value: string): value is L[number] => set.has(value)
+}
+
+// -----------------------------------------------------------------------------
+// Enums
+// -----------------------------------------------------------------------------
+
+/**
+ * The context types of a chat: an order, a return, or a chat the customer started.
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const chatContextTypes = ["ORDER", "RETURN", "DIRECT"] as const
+
+/**
+ * The context a chat was started on, as a closed enum (for requests).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const ChatContextType = Schema.Literal(...chatContextTypes)
+
+/**
+ * The context type of a chat as read from the server (unknown values pass through).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const ChatContextTypeOpen = openEnum("ChatContextType", chatContextTypes)
+
+/**
+ * Tells a known context type from one the library does not know yet.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isKnownChatContextType = knownGuard(chatContextTypes)
+
+/**
+ * The context types on which a seller may open a chat.
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const chatContextIdentifiableTypes = ["ORDER", "RETURN"] as const
+
+/**
+ * An order or return context type (for `createChat` and the `contexts` filter).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const ChatContextIdentifiableType = Schema.Literal(...chatContextIdentifiableTypes)
+
+/**
+ * The types of chat: a chat with the customer, or a dispute.
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const chatTypes = ["CHAT", "ARBITRAGE"] as const
+
+/**
+ * The type of chat, as a closed enum (for requests).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const ChatType = Schema.Literal(...chatTypes)
+
+/**
+ * The type of chat as read from the server (unknown values pass through).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const ChatTypeOpen = openEnum("ChatType", chatTypes)
+
+/**
+ * Tells a known chat type from one the library does not know yet.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isKnownChatType = knownGuard(chatTypes)
+
+/**
+ * The statuses of a chat: who must answer next, or finished.
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const chatStatuses = [
+  "NEW",
+  "WAITING_FOR_CUSTOMER",
+  "WAITING_FOR_PARTNER",
+  "WAITING_FOR_ARBITER",
+  "WAITING_FOR_MARKET",
+  "FINISHED"
+] as const
+
+/**
+ * The status of a chat, as a closed enum (for requests).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const ChatStatus = Schema.Literal(...chatStatuses)
+
+/**
+ * The status of a chat as read from the server (unknown values pass through).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const ChatStatusOpen = openEnum("ChatStatus", chatStatuses)
+
+/**
+ * Tells a known chat status from one the library does not know yet.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isKnownChatStatus = knownGuard(chatStatuses)
+
+/**
+ * Who sent a message: the seller, the customer, the market's robot, or the market's support.
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const messageSenders = ["PARTNER", "CUSTOMER", "MARKET", "SUPPORT"] as const
+
+/**
+ * The sender of a message as read from the server (unknown values pass through).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const ChatMessageSender = openEnum("ChatMessageSender", messageSenders)
+
+/**
+ * Tells a known sender from one the library does not know yet.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isKnownChatMessageSender = knownGuard(messageSenders)
+
+// -----------------------------------------------------------------------------
+// DTOs read from the server
+// -----------------------------------------------------------------------------
+
+/**
+ * The customer of a chat (`ChatCustomerDTO`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ChatCustomer extends Schema.Class<ChatCustomer>("ChatCustomer")({
+  name: Schema.optional(Schema.String),
+  publicId: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * The order or return a chat is about (`ChatFullContextDTO`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ChatFullContext extends Schema.Class<ChatFullContext>("ChatFullContext")({
+  type: ChatContextTypeOpen,
+  customer: Schema.optional(ChatCustomer),
+  campaignId: Schema.optional(Id),
+  orderId: Schema.optional(Id),
+  returnId: Schema.optional(Id)
+}) {}
+
+/**
+ * A chat with a customer (`GetChatInfoDTO`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class Chat extends Schema.Class<Chat>("Chat")({
+  chatId: Id,
+  /** @deprecated use `context.orderId` */
+  orderId: Schema.optional(Id),
+  context: ChatFullContext,
+  type: ChatTypeOpen,
+  status: ChatStatusOpen,
+  createdAt: DateTime,
+  updatedAt: DateTime
+}) {}
+
+/**
+ * A file attached to a message (`ChatMessagePayloadDTO`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ChatMessagePayload extends Schema.Class<ChatMessagePayload>("ChatMessagePayload")({
+  name: Schema.String,
+  url: Schema.String,
+  /** Size in bytes, as the server reports it (int32; not checked for sign). */
+  size: Schema.Int
+}) {}
+
+/**
+ * A message of a chat (`ChatMessageDTO`): text in `message`, files in `payload`.
+ * A `payload: null` from the server decodes as an absent payload.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ChatMessage extends Schema.Class<ChatMessage>("ChatMessage")({
+  messageId: Id,
+  createdAt: DateTime,
+  sender: ChatMessageSender,
+  message: Schema.optional(Schema.String),
+  payload: Schema.optionalWith(Schema.Array(ChatMessagePayload), { nullable: true })
+}) {}
+
+/**
+ * The paging block of a page (`PackagingForwardScrollingPagerDTO`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Paging = Schema.Struct({
+  nextPageToken: Schema.optional(Schema.String)
+})
+
+/**
+ * One page of chats (`GetChatsInfoDTO`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ChatsPage extends Schema.Class<ChatsPage>("ChatsPage")({
+  chats: Schema.Array(Chat),
+  paging: Schema.optional(Paging)
+}) {}
+
+/**
+ * One page of a chat's history (`ChatMessagesResultDTO`), with the chat's context.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ChatHistoryPage extends Schema.Class<ChatHistoryPage>("ChatHistoryPage")({
+  /** @deprecated use `context.orderId` */
+  orderId: Schema.optional(Schema.Int),
+  context: ChatFullContext,
+  messages: Schema.Array(ChatMessage),
+  paging: Schema.optional(Paging)
+}) {}
+
+/**
+ * The result of `createChat` (`CreateChatResultDTO`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class CreateChatResult extends Schema.Class<CreateChatResult>("CreateChatResult")({
+  chatId: Id
+}) {}
+
+/**
+ * One error entry of an error body (`ApiErrorDTO`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ApiError extends Schema.Class<ApiError>("ApiError")({
+  code: Schema.String,
+  message: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * The wrapper of every success body: `{ status, result }`. The `status` is not
+ * checked (a 200 that says `ERROR` still carries its `result`), but `result` is required.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ApiResult = <A, I, R>(result: Schema.Schema<A, I, R>) => Schema.Struct({ result })
+
+// -----------------------------------------------------------------------------
+// Request bodies and filters
+// -----------------------------------------------------------------------------
+
+/** A non-empty list of unique values, as the filters of `getChats` require. */
+const UniqueNonEmpty = <A, I>(item: Schema.Schema<A, I>, key: (a: A) => string, name: string) =>
+  Schema.NonEmptyArray(item).pipe(
+    Schema.filter((items) => new Set(items.map(key)).size === items.length || `${name} must not repeat a value`)
+  )
+
+/**
+ * An order or a return identified by its id (`ChatContextDTO`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ChatContext = Schema.Struct({
+  type: ChatContextIdentifiableType,
+  id: Id
+})
+
+/**
+ * The filters of `getChats` (`GetChatsRequest`): each list non-empty and without repeats.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ChatsFilter = Schema.Struct({
+  contexts: Schema.optional(UniqueNonEmpty(ChatContext, (c) => `${c.type}:${c.id}`, "contexts")),
+  contextTypes: Schema.optional(UniqueNonEmpty(ChatContextType, String, "contextTypes")),
+  types: Schema.optional(UniqueNonEmpty(ChatType, String, "types")),
+  statuses: Schema.optional(UniqueNonEmpty(ChatStatus, String, "statuses")),
+  /** @deprecated use `contexts` with type `ORDER` */
+  orderIds: Schema.optional(UniqueNonEmpty(Id, String, "orderIds"))
+})
+
+/**
+ * The largest file `sendFileToChat` accepts: 5 MB.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxFileBytes = 5 * 1024 * 1024
+
+/**
+ * The longest message `sendMessageToChat` accepts, in characters.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxMessageLength = 4096
+
+/**
+ * The text of a message: 1 to 4096 characters.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const MessageText = Schema.String.pipe(
+  Schema.minLength(1, { message: () => "a message must not be empty" }),
+  Schema.maxLength(maxMessageLength, { message: () => `a message must be at most ${maxMessageLength} characters` })
+)
+
+/** The byte size of the data of a file to send. */
+const byteSize = (data: Uint8Array | Blob): number => data instanceof Uint8Array ? data.byteLength : data.size
+
+/**
+ * A file to send: a name, its bytes (`Uint8Array` or `Blob`) of at most 5 MB, and an optional MIME type.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const FileToSend = Schema.Struct({
+  name: Schema.String.pipe(Schema.minLength(1, { message: () => "a file name must not be empty" })),
+  data: Schema.Union(Schema.Uint8ArrayFromSelf, Schema.instanceOf(Blob)).pipe(
+    Schema.filter((data) => byteSize(data) <= maxFileBytes || `a file must be at most ${maxFileBytes} bytes (5 MB)`)
+  ),
+  contentType: Schema.optional(Schema.String)
+})
+
+/**
+ * A page size for `getChats`: 1 to 20.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const ChatsLimit = Schema.Int.pipe(Schema.between(1, 20, { message: () => "limit must be an integer from 1 to 20" }))
+
+/**
+ * A page size for `getChatHistory`: 1 to 100.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const HistoryLimit = Schema.Int.pipe(
+  Schema.between(1, 100, { message: () => "limit must be an integer from 1 to 100" })
+)
+
+/**
+ * A page token as the server handed it out: a non-empty string.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const PageToken = Schema.String.pipe(Schema.minLength(1, { message: () => "a page token must not be empty" }))
