@@ -342,7 +342,8 @@ export const ApiResult = <A, I, R>(result: Schema.Schema<A, I, R>) => Schema.Str
 
 /** A non-empty list of unique values, as the filters of `getChats` require. */
 const UniqueNonEmpty = <A, I>(item: Schema.Schema<A, I>, key: (a: A) => string, name: string) =>
-  Schema.NonEmptyArray(item).pipe(
+  Schema.Array(item).pipe(
+    Schema.minItems(1, { message: () => `${name} must hold at least one value when given` }),
     Schema.filter((items) => new Set(items.map(key)).size === items.length || `${name} must not repeat a value`)
   )
 

@@ -1,0 +1,301 @@
+/**
+ * The typed errors of the chats client: one `Schema.TaggedError` per HTTP status
+ * the API documents, plus decoding, input and pagination errors. None of them
+ * carries a credential: they describe the request by operation, method and path.
+ *
+ * @since 0.1.0
+ */
+import type { HttpClientError } from "@effect/platform"
+import { Predicate, Schema } from "effect"
+import { ApiError } from "./ChatsSchema.js"
+
+/**
+ * The names of the seven chat operations, as the official description calls them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const operations = [
+  "getChats",
+  "getChatHistory",
+  "createChat",
+  "sendMessageToChat",
+  "sendFileToChat",
+  "getChat",
+  "getChatMessage"
+] as const
+
+/**
+ * One of the seven chat operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Operation = Schema.Literal(...operations)
+
+/**
+ * The name of one of the seven chat operations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Operation = typeof Operation.Type
+
+/**
+ * The quota state a response reported in its `X-RateLimit-Resource-*` headers.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class RateLimitInfo extends Schema.Class<RateLimitInfo>("RateLimitInfo")({
+  /** `X-RateLimit-Resource-Limit`: the quota of the operation. */
+  limit: Schema.optional(Schema.Number),
+  /** `X-RateLimit-Resource-Remaining`: what is left of it. */
+  remaining: Schema.optional(Schema.Number),
+  /** `X-RateLimit-Resource-Until`: when the quota window resets. */
+  resetsAt: Schema.optional(Schema.DateTimeUtc)
+}) {}
+
+/** The fields every error of an HTTP answer carries. */
+const httpFields = {
+  /** The operation that failed. */
+  operation: Operation,
+  /** The HTTP method of the request. */
+  method: Schema.String,
+  /** The path of the request, without query or host. */
+  path: Schema.String,
+  /** The HTTP status of the answer. */
+  status: Schema.Number,
+  /** The `errors` list of the answer's body; empty when the body had none or was not JSON. */
+  errors: Schema.Array(ApiError),
+  /** The quota state from the answer's headers, when present. */
+  rateLimit: Schema.optional(RateLimitInfo)
+}
+
+/**
+ * The fields of an HTTP error, as passed to its constructor.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HttpErrorProps = Schema.Struct.Constructor<typeof httpFields>
+
+/** The message of an HTTP error: what was asked, what came back, and what the market said. */
+const httpMessage = (self: HttpErrorProps): string => {
+  const said = self.errors.map((e) => e.message === undefined ? e.code : `${e.code}: ${e.message}`).join("; ")
+  return `${self.operation} (${self.method} ${self.path}) failed with HTTP ${self.status}${said ? `: ${said}` : ""}`
+}
+
+/**
+ * 400: the market refused the request's data; `errors` says what.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BadRequestError extends Schema.TaggedError<BadRequestError>()("BadRequestError", httpFields) {
+  /** A readable account of the failure, without secrets. */
+  override get message(): string {
+    return httpMessage(this)
+  }
+}
+
+/**
+ * 401: the request carried no credentials.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnauthorizedError extends Schema.TaggedError<UnauthorizedError>()("UnauthorizedError", httpFields) {
+  /** A readable account of the failure, without secrets. */
+  override get message(): string {
+    return httpMessage(this)
+  }
+}
+
+/**
+ * 403: wrong credentials, or no access to this business or chat.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ForbiddenError extends Schema.TaggedError<ForbiddenError>()("ForbiddenError", httpFields) {
+  /** A readable account of the failure, without secrets. */
+  override get message(): string {
+    return httpMessage(this)
+  }
+}
+
+/**
+ * 404: no such chat, message or business.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotFoundError extends Schema.TaggedError<NotFoundError>()("NotFoundError", httpFields) {
+  /** A readable account of the failure, without secrets. */
+  override get message(): string {
+    return httpMessage(this)
+  }
+}
+
+/**
+ * The two kinds of 420: too many requests in flight for the business, or the
+ * operation's hourly quota spent; `unknown` when the answer does not tell.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RateLimitKind = Schema.Literal("parallel", "quota", "unknown")
+
+/**
+ * Which limit a 420 hit.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RateLimitKind = typeof RateLimitKind.Type
+
+/**
+ * 420 (Enhance Your Calm): a rate limit was hit and the request was not carried out.
+ * `kind` says which limit; `rateLimit.resetsAt` says when a spent quota comes back.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimitError extends Schema.TaggedError<RateLimitError>()("RateLimitError", {
+  ...httpFields,
+  kind: RateLimitKind
+}) {
+  /** A readable account of the failure, without secrets. */
+  override get message(): string {
+    return `${httpMessage(this)} (${this.kind} limit)`
+  }
+}
+
+/**
+ * 500: an internal error of the market.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InternalServerError extends Schema.TaggedError<InternalServerError>()("InternalServerError", httpFields) {
+  /** A readable account of the failure, without secrets. */
+  override get message(): string {
+    return httpMessage(this)
+  }
+}
+
+/**
+ * Any other non-2xx status (405, 415, 423, 499, 502, 503, ...), with its status.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnexpectedStatusError extends Schema.TaggedError<UnexpectedStatusError>()(
+  "UnexpectedStatusError",
+  httpFields
+) {
+  /** A readable account of the failure, without secrets. */
+  override get message(): string {
+    return httpMessage(this)
+  }
+}
+
+/**
+ * A 2xx answer whose body does not match the official description (or is not JSON).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>()("ResponseDecodeError", {
+  operation: Operation,
+  method: Schema.String,
+  path: Schema.String,
+  status: Schema.Number,
+  /** What did not match, as Schema's tree formatter describes it. */
+  description: Schema.String
+}) {
+  /** A readable account of the failure, without secrets. */
+  override get message(): string {
+    return `${this.operation} (${this.method} ${this.path}) answered HTTP ${this.status} with a body that does not match: ${this.description}`
+  }
+}
+
+/**
+ * Input rejected before any request was sent: `description` says what is wrong.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>()("InvalidRequestError", {
+  operation: Operation,
+  /** What is wrong with the input, as Schema's tree formatter describes it. */
+  description: Schema.String
+}) {
+  /** A readable account of the failure. */
+  override get message(): string {
+    return `${this.operation}: invalid request, nothing was sent: ${this.description}`
+  }
+}
+
+/**
+ * A paginated stream got a page token that the server had already handed out: following it would loop forever.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PageTokenLoopError extends Schema.TaggedError<PageTokenLoopError>()("PageTokenLoopError", {
+  operation: Operation,
+  /** The token that came back a second time. */
+  pageToken: Schema.String,
+  /** How many pages the stream had read when it saw the repeat. */
+  pagesRead: Schema.Number
+}) {
+  /** A readable account of the failure. */
+  override get message(): string {
+    return `${this.operation}: the server handed back page token "${this.pageToken}" again after ${this.pagesRead} pages; stopping to avoid a loop`
+  }
+}
+
+/**
+ * An error of an HTTP answer with a non-2xx status.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type HttpStatusError =
+  | BadRequestError
+  | UnauthorizedError
+  | ForbiddenError
+  | NotFoundError
+  | RateLimitError
+  | InternalServerError
+  | UnexpectedStatusError
+
+/**
+ * Every error a single chats operation can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ChatsClientError =
+  | HttpStatusError
+  | ResponseDecodeError
+  | InvalidRequestError
+  | HttpClientError.HttpClientError
+
+/**
+ * Every error a paginated stream can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ChatsStreamError = ChatsClientError | PageTokenLoopError
+
+/**
+ * Tells whether a value is a `RateLimitError`.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isRateLimitError = (u: unknown): u is RateLimitError => Predicate.isTagged(u, "RateLimitError")

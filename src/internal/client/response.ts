@@ -1,0 +1,128 @@
+/**
+ * Turning an HTTP answer into a decoded result or a typed error.
+ */
+import type { HttpClientError, HttpClientResponse } from "@effect/platform"
+import { Effect, Either, ParseResult, Schema } from "effect"
+import * as ChatsError from "../../ChatsError.js"
+import { ApiError } from "../../ChatsSchema.js"
+import { classifyRateLimit, parseRateLimitHeaders } from "./rateLimit.js"
+
+/** What the error of an answer needs to say about the request it answers. */
+export interface RequestInfo {
+  readonly operation: ChatsError.Operation
+  readonly method: string
+  readonly path: string
+}
+
+/** Parses JSON without throwing: undefined for a body that is not JSON. */
+const parseJsonSafe = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** The `errors` list of an error body, keeping only well-formed entries; a missing, null or non-JSON body gives none. */
+export const errorsOfBody = (body: unknown): ReadonlyArray<ApiError> => {
+  if (typeof body !== "object" || body === null) return []
+  const errors = (body as { readonly errors?: unknown }).errors
+  if (!Array.isArray(errors)) return []
+  const out: Array<ApiError> = []
+  for (const e of errors) {
+    if (typeof e === "object" && e !== null && typeof (e as { code?: unknown }).code === "string") {
+      const { code, message } = e as { code: string; message?: unknown }
+      out.push(new ApiError(typeof message === "string" ? { code, message } : { code }, { disableValidation: true }))
+    }
+  }
+  return out
+}
+
+/** The typed error for a non-2xx answer, from its status, body text and headers. */
+export const statusError = (
+  info: RequestInfo,
+  response: HttpClientResponse.HttpClientResponse,
+  bodyText: string
+): ChatsError.HttpStatusError => {
+  const errors = errorsOfBody(bodyText === "" ? undefined : parseJsonSafe(bodyText))
+  const rateLimit = parseRateLimitHeaders(response.headers)
+  const props: ChatsError.HttpErrorProps = {
+    operation: info.operation,
+    method: info.method,
+    path: info.path,
+    status: response.status,
+    errors,
+    ...(rateLimit === undefined ? {} : { rateLimit })
+  }
+  const opts = { disableValidation: true }
+  switch (response.status) {
+    case 400:
+      return new ChatsError.BadRequestError(props, opts)
+    case 401:
+      return new ChatsError.UnauthorizedError(props, opts)
+    case 403:
+      return new ChatsError.ForbiddenError(props, opts)
+    case 404:
+      return new ChatsError.NotFoundError(props, opts)
+    case 420:
+      return new ChatsError.RateLimitError({ ...props, kind: classifyRateLimit(errors, rateLimit) }, opts)
+    case 500:
+      return new ChatsError.InternalServerError(props, opts)
+    default:
+      return new ChatsError.UnexpectedStatusError(props, opts)
+  }
+}
+
+/** A decoder of a success body, built once per operation. */
+export type BodyDecoder<A> = (
+  info: RequestInfo,
+  response: HttpClientResponse.HttpClientResponse
+) => Effect.Effect<A, ChatsError.HttpStatusError | ChatsError.ResponseDecodeError | HttpClientError.ResponseError>
+
+/**
+ * A decoder for an operation whose success body is `{ result: A }`: checks the status,
+ * reads the body once as text, parses it and decodes it with the schema (unknown fields ignored).
+ */
+export const decodeResult = <A, I>(schema: Schema.Schema<A, I>): BodyDecoder<A> => {
+  const decode = ParseResult.decodeUnknownEither(Schema.Struct({ result: schema }), { onExcessProperty: "ignore" })
+  return (info, response) =>
+    Effect.flatMap(response.text, (text): Effect.Effect<A, ChatsError.HttpStatusError | ChatsError.ResponseDecodeError> => {
+      if (response.status < 200 || response.status >= 300) {
+        return Effect.fail(statusError(info, response, text))
+      }
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch (e) {
+        return Effect.fail(decodeError(info, response, `the body is not JSON (${(e as Error).message})`))
+      }
+      const decoded = decode(json)
+      return Either.isRight(decoded)
+        ? Effect.succeed(decoded.right.result)
+        : Effect.fail(decodeError(info, response, ParseResult.TreeFormatter.formatIssueSync(decoded.left)))
+    })
+}
+
+/**
+ * A decoder for an operation without a result (`{ status: "OK" }`): any 2xx is a success,
+ * whatever its body, since the market carried the request out.
+ */
+export const decodeEmpty: BodyDecoder<void> = (info, response) =>
+  Effect.flatMap(response.text, (text) =>
+    response.status >= 200 && response.status < 300
+      ? Effect.void
+      : Effect.fail(statusError(info, response, text)))
+
+/** A `ResponseDecodeError` for a 2xx answer. */
+const decodeError = (
+  info: RequestInfo,
+  response: HttpClientResponse.HttpClientResponse,
+  description: string
+): ChatsError.ResponseDecodeError =>
+  new ChatsError.ResponseDecodeError({
+    operation: info.operation,
+    method: info.method,
+    path: info.path,
+    status: response.status,
+    description
+  }, { disableValidation: true })
