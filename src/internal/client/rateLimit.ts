@@ -19,7 +19,8 @@ export const parseRateLimitHeaders = (headers: Headers.Headers): RateLimitInfo |
   const limit = numberHeader(headers, "x-ratelimit-resource-limit")
   const remaining = numberHeader(headers, "x-ratelimit-resource-remaining")
   const untilRaw = headers["x-ratelimit-resource-until"]
-  const resetsAt = untilRaw === undefined ? undefined : Option.getOrUndefined(DateTime.make(untilRaw))
+  // an RFC 822 date: `DateTime.make` would read it as a zone-less local time, so parse it with `Date`
+  const resetsAt = untilRaw === undefined ? undefined : Option.getOrUndefined(DateTime.make(new Date(untilRaw)))
   if (limit === undefined && remaining === undefined && resetsAt === undefined) return undefined
   return new RateLimitInfo({
     ...(limit === undefined ? {} : { limit }),
