@@ -11,6 +11,7 @@ import * as ChatsError from "./ChatsError.js"
 import * as ChatsRequest from "./ChatsRequest.js"
 import * as ChatsRetry from "./ChatsRetry.js"
 import * as ChatsSchema from "./ChatsSchema.js"
+import { describeIssue } from "./internal/client/issues.js"
 import { paginate } from "./internal/client/paginate.js"
 import { type BodyDecoder, decodeEmpty, decodeResult, type RequestInfo } from "./internal/client/response.js"
 
@@ -138,7 +139,7 @@ const validator = <A, I>(operation: ChatsError.Operation, schema: Schema.Schema<
       : Effect.fail(
         new ChatsError.InvalidRequestError({
           operation,
-          description: ParseResult.TreeFormatter.formatIssueSync(result.left)
+          description: describeIssue(result.left)
         })
       )
   }

@@ -5,6 +5,7 @@ import type { HttpClientError, HttpClientResponse } from "@effect/platform"
 import { Effect, Either, ParseResult, Schema } from "effect"
 import * as ChatsError from "../../ChatsError.js"
 import { ApiError } from "../../ChatsSchema.js"
+import { describeIssue } from "./issues.js"
 import { classifyRateLimit, parseRateLimitHeaders } from "./rateLimit.js"
 
 /** What the error of an answer needs to say about the request it answers. */
@@ -99,7 +100,7 @@ export const decodeResult = <A, I>(schema: Schema.Schema<A, I>): BodyDecoder<A> 
       const decoded = decode(json)
       return Either.isRight(decoded)
         ? Effect.succeed(decoded.right.result)
-        : Effect.fail(decodeError(info, response, ParseResult.TreeFormatter.formatIssueSync(decoded.left)))
+        : Effect.fail(decodeError(info, response, describeIssue(decoded.left)))
     })
 }
 
