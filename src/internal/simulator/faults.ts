@@ -90,6 +90,11 @@ export class Faults {
     this.set(rules)
   }
 
+  /** Sets the injection counts back to zero. */
+  resetCounts(): void {
+    for (const kind of faultKinds) this.injected[kind] = 0
+  }
+
   /** Replaces every rule (their counts start again). */
   set(rules: ReadonlyArray<FaultRule>): void {
     this.active = rules.map((rule) => ({ rule: validate(rule), seen: 0, fired: 0 }))
