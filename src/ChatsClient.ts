@@ -4,20 +4,23 @@
  *
  * @since 0.1.0
  */
-import { Headers, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Config, Context, Effect, Either, Layer, ParseResult, Redacted, Schema, Stream } from "effect"
-import type * as ConfigError from "effect/ConfigError"
+import { HttpBody, HttpClient } from "@effect/platform"
+import { Config, ConfigError, Context, Duration, Effect, Either, Layer, ParseResult, Redacted, Schema, Stream } from "effect"
 import * as ChatsError from "./ChatsError.js"
+import * as ChatsLimiter from "./ChatsLimiter.js"
 import * as ChatsRequest from "./ChatsRequest.js"
 import * as ChatsRetry from "./ChatsRetry.js"
 import * as ChatsSchema from "./ChatsSchema.js"
+import { apiKeyHeader, call, type CallContext, type CallSpec } from "./internal/client/call.js"
 import { describeIssue } from "./internal/client/issues.js"
 import { paginate } from "./internal/client/paginate.js"
-import { type BodyDecoder, decodeEmpty, decodeResult, type RequestInfo } from "./internal/client/response.js"
+import { decodeEmpty, decodeResult } from "./internal/client/response.js"
 
 export {
   /** @since 0.1.0 */
   BadRequestError,
+  /** @since 0.1.0 */
+  DeliveryUnknownError,
   /** @since 0.1.0 */
   ForbiddenError,
   /** @since 0.1.0 */
@@ -30,6 +33,8 @@ export {
   PageTokenLoopError,
   /** @since 0.1.0 */
   RateLimitError,
+  /** @since 0.1.0 */
+  RequestTimeoutError,
   /** @since 0.1.0 */
   ResponseDecodeError,
   /** @since 0.1.0 */
@@ -46,13 +51,14 @@ export {
  */
 export const defaultBaseUrl = "https://api.partner.market.yandex.ru"
 
-/**
- * The name of the header that carries the API key; added to the redacted header names.
- *
- * @since 0.1.0
- * @category constants
- */
-export const apiKeyHeader = "Api-Key"
+export {
+  /**
+   * The name of the header that carries the API key; added to the redacted header names.
+   *
+   * @since 0.1.0
+   */
+  apiKeyHeader
+}
 
 /**
  * The operations of the chats API, each taking one options object.
@@ -121,13 +127,22 @@ export interface Options {
    * `false` turns retrying off. Default `ChatsRetry.defaultSchedule()`.
    */
   readonly retrySchedule?: ChatsRetry.RetrySchedule | false | undefined
+  /** How long one request may take, body included, before a `RequestTimeoutError`. Default 30 seconds. */
+  readonly requestTimeout?: Duration.DurationInput | undefined
+  /** Most requests in flight at once per business through this client. Default 4, the market's limit. */
+  readonly maxInFlight?: number | undefined
+  /** The concurrency gate; replaces the in-memory one (and `maxInFlight`), e.g. to share it between processes. */
+  readonly gate?: ChatsLimiter.Gate | undefined
+  /** Where the last quota state per business and operation is kept. Default: in memory. */
+  readonly quotaStore?: ChatsLimiter.QuotaStore | undefined
+  /**
+   * How long a call may wait for a spent quota to reset before sending; a later reset fails the
+   * call at once with a `RateLimitError` that says when. Default 1 minute.
+   */
+  readonly quotaWaitBudget?: Duration.DurationInput | undefined
+  /** Allows a plain `http://` base URL that is not on loopback. Default false: credentials travel only over TLS. */
+  readonly allowInsecureHttp?: boolean | undefined
 }
-
-/** Adds the `Api-Key` header to the names that logs and spans redact. */
-const withRedactedApiKey = Effect.locallyWith(
-  Headers.currentRedactedNames,
-  (names) => names.includes(apiKeyHeader) ? names : [...names, apiKeyHeader]
-)
 
 /** Checks an input against its schema; a violation is an `InvalidRequestError`. */
 const validator = <A, I>(operation: ChatsError.Operation, schema: Schema.Schema<A, I>) => {
@@ -143,16 +158,6 @@ const validator = <A, I>(operation: ChatsError.Operation, schema: Schema.Schema<
         })
       )
   }
-}
-
-/** Query parameters, leaving out the absent ones. */
-const query = (params: Record<string, string | number | undefined>): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const key in params) {
-    const value = params[key]
-    if (value !== undefined) out[key] = String(value)
-  }
-  return out
 }
 
 /** The multipart body of `sendFileToChat`: one part named `file` that keeps its filename. */
@@ -183,144 +188,166 @@ const decode = {
   message: decodeResult(ChatsSchema.ChatMessage)
 }
 
+/** Loopback hosts, where plain HTTP carries no credential across a network. */
+const isLoopback = (hostname: string): boolean =>
+  hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname)
+
+/** The base URL without trailing slashes, refused when it would send credentials in the clear. */
+const checkBaseUrl = (raw: string, allowInsecureHttp: boolean): Effect.Effect<string, ConfigError.ConfigError> => {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return Effect.fail(ConfigError.InvalidData(["baseUrl"], `baseUrl is not a URL: ${JSON.stringify(raw)}`))
+  }
+  if (url.protocol === "https:" || (url.protocol === "http:" && (allowInsecureHttp || isLoopback(url.hostname)))) {
+    return Effect.succeed(raw.replace(/\/+$/, ""))
+  }
+  return Effect.fail(ConfigError.InvalidData(
+    ["baseUrl"],
+    url.protocol === "http:"
+      ? `baseUrl ${url.origin} is plain http and not on loopback: credentials would travel in the clear; use https, or set allowInsecureHttp: true`
+      : `baseUrl must be an http(s) URL, got ${url.protocol}`
+  ))
+}
+
+/** The `/v2` path of a business's resource. */
+const businessPath = (businessId: number, rest: string) => `/v2/businesses/${businessId}${rest}`
+
+/** A JSON request body. */
+const json = (value: unknown) => HttpBody.text(JSON.stringify(value), "application/json")
+
+/** The request of one page of chats. */
+const chatsPageCall = (input: ChatsRequest.StreamChats, pageToken: string | undefined): CallSpec<ChatsSchema.ChatsPage> => ({
+  operation: "getChats",
+  businessId: input.businessId,
+  method: "POST",
+  path: businessPath(input.businessId, "/chats"),
+  query: { page_token: pageToken, limit: input.limit },
+  body: json(input.filter ?? {}),
+  decode: decode.chatsPage
+})
+
+/** The request of one page of a chat's history. */
+const historyPageCall = (
+  input: ChatsRequest.StreamChatHistory,
+  pageToken: string | undefined
+): CallSpec<ChatsSchema.ChatHistoryPage> => ({
+  operation: "getChatHistory",
+  businessId: input.businessId,
+  method: "POST",
+  path: businessPath(input.businessId, "/chats/history"),
+  query: { chatId: input.chatId, page_token: pageToken, limit: input.limit },
+  body: json(input.messageIdFrom === undefined ? {} : { messageIdFrom: input.messageIdFrom }),
+  decode: decode.historyPage
+})
+
 /**
- * Builds the client from the current `HttpClient`.
+ * Builds the client from the current `HttpClient`. Fails with a `ConfigError` when the
+ * base URL is not a URL, or is plain `http://` off loopback without `allowInsecureHttp`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+export const make = (
+  options: Options = {}
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const baseUrl = (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
-    const authHeaders: Record<string, string> = options.apiKey !== undefined
-      ? { [apiKeyHeader]: Redacted.value(options.apiKey) }
-      : options.oauthToken !== undefined
-      ? { authorization: `Bearer ${Redacted.value(options.oauthToken)}` }
-      : {}
+    const baseUrl = yield* checkBaseUrl(options.baseUrl ?? defaultBaseUrl, options.allowInsecureHttp ?? false)
     const baseClient = yield* HttpClient.HttpClient
-    const httpClient = (options.transformClient ?? ((c: HttpClient.HttpClient) => c))(
-      baseClient.pipe(HttpClient.withTracerPropagation(false))
-    )
-    const schedule = options.retrySchedule === undefined ? ChatsRetry.defaultSchedule() : options.retrySchedule
-
-    /** Sends one request, decodes the answer, and retries what is safe to retry. */
-    const send = <A>(
-      operation: ChatsError.Operation,
-      method: "GET" | "POST",
-      path: string,
-      params: Record<string, string | number | undefined>,
-      body: HttpBody.HttpBody,
-      decodeBody: BodyDecoder<A>
-    ): Effect.Effect<A, ChatsError.ChatsClientError> => {
-      const info: RequestInfo = { operation, method, path }
-      const request = HttpClientRequest.make(method)(baseUrl + path, {
-        urlParams: query(params),
-        headers: authHeaders,
-        body,
-        acceptJson: true
-      })
-      const once = Effect.flatMap(httpClient.execute(request), (response) => decodeBody(info, response))
-      const retried = schedule === false
-        ? once
-        : Effect.retry(once, { schedule, while: (error) => ChatsRetry.isSafeToRetry(operation, error) })
-      return withRedactedApiKey(retried)
+    const transform = options.transformClient ?? ((client: HttpClient.HttpClient) => client)
+    const ctx: CallContext = {
+      httpClient: transform(baseClient.pipe(HttpClient.withTracerPropagation(false))),
+      baseUrl,
+      authHeaders: options.apiKey !== undefined
+        ? { [apiKeyHeader]: Redacted.value(options.apiKey) }
+        : options.oauthToken !== undefined
+        ? { authorization: `Bearer ${Redacted.value(options.oauthToken)}` }
+        : {},
+      schedule: options.retrySchedule ?? ChatsRetry.defaultSchedule(),
+      gate: options.gate ?? ChatsLimiter.makeGate(options.maxInFlight),
+      quotaStore: options.quotaStore ?? ChatsLimiter.makeQuotaStore(),
+      requestTimeout: Duration.decode(options.requestTimeout ?? "30 seconds"),
+      quotaWaitBudget: Duration.decode(options.quotaWaitBudget ?? "1 minute")
     }
-
-    const json = (value: unknown) => HttpBody.text(JSON.stringify(value), "application/json")
-    const businessPath = (businessId: number, rest: string) => `/v2/businesses/${businessId}${rest}`
-
-    const fetchChats = (input: ChatsRequest.StreamChats, pageToken: string | undefined) =>
-      send(
-        "getChats",
-        "POST",
-        businessPath(input.businessId, "/chats"),
-        { page_token: pageToken, limit: input.limit },
-        json(input.filter ?? {}),
-        decode.chatsPage
-      )
-
-    const fetchHistory = (input: ChatsRequest.StreamChatHistory, pageToken: string | undefined) =>
-      send(
-        "getChatHistory",
-        "POST",
-        businessPath(input.businessId, "/chats/history"),
-        { chatId: input.chatId, page_token: pageToken, limit: input.limit },
-        json(input.messageIdFrom === undefined ? {} : { messageIdFrom: input.messageIdFrom }),
-        decode.historyPage
-      )
 
     return ChatsClient.of({
       getChats: (options) =>
-        Effect.flatMap(validate.getChats(options), (input) => fetchChats(input, input.pageToken)),
+        Effect.flatMap(validate.getChats(options), (input) => call(ctx, chatsPageCall(input, input.pageToken))),
       streamChats: (options) =>
         Stream.unwrap(Effect.map(validate.streamChats(options), (input) =>
           paginate("getChats", (token) =>
-            Effect.map(fetchChats(input, token), (page) => ({
+            Effect.map(call(ctx, chatsPageCall(input, token)), (page) => ({
               items: page.chats,
               nextPageToken: page.paging?.nextPageToken
             }))))),
       getChatHistory: (options) =>
-        Effect.flatMap(validate.getChatHistory(options), (input) => fetchHistory(input, input.pageToken)),
+        Effect.flatMap(validate.getChatHistory(options), (input) => call(ctx, historyPageCall(input, input.pageToken))),
       streamChatHistory: (options) =>
         Stream.unwrap(Effect.map(validate.streamChatHistory(options), (input) =>
           paginate("getChatHistory", (token) =>
-            Effect.map(fetchHistory(input, token), (page) => ({
+            Effect.map(call(ctx, historyPageCall(input, token)), (page) => ({
               items: page.messages,
               nextPageToken: page.paging?.nextPageToken
             }))))),
       createChat: (options) =>
         Effect.flatMap(validate.createChat(options), (input) =>
           Effect.map(
-            send(
-              "createChat",
-              "POST",
-              businessPath(input.businessId, "/chats/new"),
-              {},
-              json({ context: input.context }),
-              decode.createChat
-            ),
+            call(ctx, {
+              operation: "createChat",
+              businessId: input.businessId,
+              method: "POST",
+              path: businessPath(input.businessId, "/chats/new"),
+              query: {},
+              body: json({ context: input.context }),
+              decode: decode.createChat
+            }),
             (result) => result.chatId
           )),
       sendMessageToChat: (options) =>
         Effect.flatMap(validate.sendMessageToChat(options), (input) =>
-          send(
-            "sendMessageToChat",
-            "POST",
-            businessPath(input.businessId, "/chats/message"),
-            { chatId: input.chatId },
-            json({ message: input.message }),
-            decodeEmpty
-          )),
+          call(ctx, {
+            operation: "sendMessageToChat",
+            businessId: input.businessId,
+            method: "POST",
+            path: businessPath(input.businessId, "/chats/message"),
+            query: { chatId: input.chatId },
+            body: json({ message: input.message }),
+            decode: decodeEmpty
+          })),
       sendFileToChat: (options) =>
         Effect.flatMap(validate.sendFileToChat(options), (input) =>
-          send(
-            "sendFileToChat",
-            "POST",
-            businessPath(input.businessId, "/chats/file/send"),
-            { chatId: input.chatId },
-            fileBody(input.file),
-            decodeEmpty
-          )),
+          call(ctx, {
+            operation: "sendFileToChat",
+            businessId: input.businessId,
+            method: "POST",
+            path: businessPath(input.businessId, "/chats/file/send"),
+            query: { chatId: input.chatId },
+            body: fileBody(input.file),
+            decode: decodeEmpty
+          })),
       getChat: (options) =>
         Effect.flatMap(validate.getChat(options), (input) =>
-          send(
-            "getChat",
-            "GET",
-            businessPath(input.businessId, "/chat"),
-            { chatId: input.chatId },
-            HttpBody.empty,
-            decode.chat
-          )),
+          call(ctx, {
+            operation: "getChat",
+            businessId: input.businessId,
+            method: "GET",
+            path: businessPath(input.businessId, "/chat"),
+            query: { chatId: input.chatId },
+            body: HttpBody.empty,
+            decode: decode.chat
+          })),
       getChatMessage: (options) =>
         Effect.flatMap(validate.getChatMessage(options), (input) =>
-          send(
-            "getChatMessage",
-            "GET",
-            businessPath(input.businessId, "/chats/message"),
-            { chatId: input.chatId, messageId: input.messageId },
-            HttpBody.empty,
-            decode.message
-          ))
+          call(ctx, {
+            operation: "getChatMessage",
+            businessId: input.businessId,
+            method: "GET",
+            path: businessPath(input.businessId, "/chats/message"),
+            query: { chatId: input.chatId, messageId: input.messageId },
+            body: HttpBody.empty,
+            decode: decode.message
+          }))
     })
   })
 
@@ -330,7 +357,9 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, HttpC
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<ChatsClient, never, HttpClient.HttpClient> =>
+export const layer = (
+  options: Options = {}
+): Layer.Layer<ChatsClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(ChatsClient, make(options))
 
 /**
@@ -339,17 +368,13 @@ export const layer = (options: Options = {}): Layer.Layer<ChatsClient, never, Ht
  * @since 0.1.0
  * @category models
  */
-export interface ConfigOptions {
+export interface ConfigOptions extends Omit<Options, "apiKey" | "oauthToken" | "baseUrl"> {
   /** The API key. Default: `YANDEX_MARKET_API_KEY`, if set. */
   readonly apiKey?: Config.Config<Redacted.Redacted | undefined> | undefined
   /** The OAuth token. Default: `YANDEX_MARKET_OAUTH_TOKEN`, if set. */
   readonly oauthToken?: Config.Config<Redacted.Redacted | undefined> | undefined
   /** The base URL. Default: `YANDEX_MARKET_BASE_URL`, else the production API. */
   readonly baseUrl?: Config.Config<string | undefined> | undefined
-  /** As in {@link Options}. */
-  readonly transformClient?: Options["transformClient"]
-  /** As in {@link Options}. */
-  readonly retrySchedule?: Options["retrySchedule"]
 }
 
 /** An optional config value: undefined when the variable is not set. */
@@ -373,11 +398,10 @@ export const layerConfig = (
       const oauthToken = yield* (options.oauthToken ?? optionalConfig(Config.redacted("YANDEX_MARKET_OAUTH_TOKEN")))
       const baseUrl = yield* (options.baseUrl ?? optionalConfig(Config.string("YANDEX_MARKET_BASE_URL")))
       return yield* make({
+        ...options,
         apiKey,
         oauthToken,
-        baseUrl,
-        transformClient: options.transformClient,
-        retrySchedule: options.retrySchedule
+        baseUrl
       })
     })
   )

@@ -258,6 +258,47 @@ export class PageTokenLoopError extends Schema.TaggedError<PageTokenLoopError>()
 }
 
 /**
+ * The market did not answer within the client's per-request timeout.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RequestTimeoutError extends Schema.TaggedError<RequestTimeoutError>()("RequestTimeoutError", {
+  operation: Operation,
+  method: Schema.String,
+  path: Schema.String,
+  /** The timeout that ran out, in milliseconds. */
+  timeoutMillis: Schema.Number
+}) {
+  /** A readable account of the failure. */
+  override get message(): string {
+    return `${this.operation} (${this.method} ${this.path}) got no answer within ${this.timeoutMillis} ms`
+  }
+}
+
+/**
+ * A send (`sendMessageToChat`, `sendFileToChat`) failed in a way that leaves its outcome
+ * unknown: a 5xx, a broken connection or a timeout after the request left. The message may
+ * have been posted, so the client does not repeat it; check the chat's history before sending again.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DeliveryUnknownError extends Schema.TaggedError<DeliveryUnknownError>()("DeliveryUnknownError", {
+  operation: Operation,
+  method: Schema.String,
+  path: Schema.String,
+  /** The failure that cut the send off: an HTTP error, a transport error or a timeout. */
+  cause: Schema.Unknown
+}) {
+  /** A readable account of the failure. */
+  override get message(): string {
+    const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    return `${this.operation} (${this.method} ${this.path}): the outcome is unknown, the message may have been delivered; not retried (${cause})`
+  }
+}
+
+/**
  * An error of an HTTP answer with a non-2xx status.
  *
  * @since 0.1.0
@@ -280,6 +321,8 @@ export type HttpStatusError =
  */
 export type ChatsClientError =
   | HttpStatusError
+  | RequestTimeoutError
+  | DeliveryUnknownError
   | ResponseDecodeError
   | InvalidRequestError
   | HttpClientError.HttpClientError

@@ -48,7 +48,7 @@ export type RetryInput = ChatsError.ChatsClientError
 export type RetrySchedule = Schedule.Schedule<unknown, RetryInput>
 
 /**
- * Tells a failure that may heal by itself: a 5xx, a 502/503/504 gateway answer, or a transport error.
+ * Tells a failure that may heal by itself: a 500, a 502/503/504 gateway answer, a timeout, or a transport error.
  *
  * @since 0.1.0
  * @category predicates
@@ -56,6 +56,7 @@ export type RetrySchedule = Schedule.Schedule<unknown, RetryInput>
 export const isTransient = (error: RetryInput): boolean => {
   switch (error._tag) {
     case "InternalServerError":
+    case "RequestTimeoutError":
       return true
     case "UnexpectedStatusError":
       return error.status >= 502 && error.status <= 504

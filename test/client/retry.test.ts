@@ -119,7 +119,12 @@ describe("transient failures", () => {
         (c) => c.sendMessageToChat({ businessId, chatId: 1, message: "hi" })
       )))
       yield* advance(5_000)
-      expect((yield* Fiber.join(fiber))._tag).toBe("InternalServerError")
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("DeliveryUnknownError")
+      if (error._tag === "DeliveryUnknownError") {
+        expect((error.cause as { _tag: string })._tag).toBe("InternalServerError")
+        expect(error.message).toContain("outcome is unknown")
+      }
       expect(requests).toHaveLength(1)
     }).pipe(Effect.provide(layer))
   })
@@ -160,7 +165,7 @@ describe("the schedule is the user's to replace", () => {
         ChatsClient.ChatsClient,
         (c) => c.sendMessageToChat({ businessId, chatId: 1, message: "hi" })
       ))
-      expect(error._tag).toBe("UnexpectedStatusError")
+      expect(error._tag).toBe("DeliveryUnknownError")
       expect(requests).toHaveLength(1)
     }).pipe(Effect.provide(layer))
   })

@@ -106,13 +106,12 @@ export const decodeResult = <A, I>(schema: Schema.Schema<A, I>): BodyDecoder<A> 
 
 /**
  * A decoder for an operation without a result (`{ status: "OK" }`): any 2xx is a success,
- * whatever its body, since the market carried the request out.
+ * whatever its body and even if the body is cut off, since the market carried the request out.
  */
 export const decodeEmpty: BodyDecoder<void> = (info, response) =>
-  Effect.flatMap(response.text, (text) =>
-    response.status >= 200 && response.status < 300
-      ? Effect.void
-      : Effect.fail(statusError(info, response, text)))
+  response.status >= 200 && response.status < 300
+    ? Effect.ignore(response.text)
+    : Effect.flatMap(response.text, (text) => Effect.fail(statusError(info, response, text)))
 
 /** A `ResponseDecodeError` for a 2xx answer. */
 const decodeError = (
