@@ -19,6 +19,13 @@ export * as ChatsClient from "./ChatsClient.js"
 export * as ChatsError from "./ChatsError.js"
 
 /**
+ * The concurrency gate and quota store that keep the client under the market's limits.
+ *
+ * @since 0.1.0
+ */
+export * as ChatsLimiter from "./ChatsLimiter.js"
+
+/**
  * The inputs of the client's methods, as Schemas.
  *
  * @since 0.1.0

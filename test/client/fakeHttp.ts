@@ -83,5 +83,5 @@ export const fakeClient = (
     retrySchedule: false,
     ...options
   }).pipe(Layer.provide(fake.layer))
-  return { requests: fake.requests, layer }
+  return { requests: fake.requests, layer, http: fake.layer }
 }

@@ -1,0 +1,198 @@
+import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Fiber, Layer, Redacted, TestClock } from "effect"
+import { ChatsClient, ChatsLimiter } from "../../src/index.js"
+import { fakeClient, ok, secretKey } from "./fakeHttp.js"
+import { chatJson } from "./fixtures.js"
+
+const businessId = 12345
+
+/** A server that takes `latency` of (test) time per request and tracks how many are in flight. */
+const slowServer = (latency: number) => {
+  const stats = { inFlight: 0, maxInFlight: 0, started: [] as Array<number> }
+  const client = HttpClient.make((request, url) =>
+    Effect.gen(function*() {
+      stats.inFlight++
+      stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)
+      stats.started.push(Number(url.searchParams.get("chatId")))
+      yield* Effect.sleep(latency).pipe(Effect.ensuring(Effect.sync(() => stats.inFlight--)))
+      return HttpClientResponse.fromWeb(request, new Response(JSON.stringify(ok(chatJson(1)).body)))
+    })
+  )
+  return { stats, layer: Layer.succeed(HttpClient.HttpClient, client) }
+}
+
+const clientLayer = (http: Layer.Layer<HttpClient.HttpClient>, options: Partial<ChatsClient.Options> = {}) =>
+  ChatsClient.layer({ apiKey: Redacted.make(secretKey), baseUrl: "https://api.test", ...options }).pipe(
+    Layer.provide(http)
+  )
+
+describe("the concurrency gate", () => {
+  it.effect("50 concurrent calls: at most 4 in flight, started in the order they were made", () => {
+    const server = slowServer(100)
+    return Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      const fiber = yield* Effect.fork(Effect.forEach(
+        Array.from({ length: 50 }, (_, i) => i + 1),
+        (chatId) => client.getChat({ businessId, chatId }),
+        { concurrency: 50 }
+      ))
+      yield* TestClock.adjust(10_000)
+      const chats = yield* Fiber.join(fiber)
+      expect(chats).toHaveLength(50)
+      expect(server.stats.maxInFlight).toBe(4)
+      expect(server.stats.started).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    }).pipe(Effect.provide(clientLayer(server.layer)))
+  })
+
+  it.effect("the limit is per business and configurable", () => {
+    const server = slowServer(100)
+    return Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      const fiber = yield* Effect.fork(Effect.forEach(
+        Array.from({ length: 20 }, (_, i) => i),
+        (i) => client.getChat({ businessId: 1 + (i % 2), chatId: 1 }),
+        { concurrency: "unbounded" }
+      ))
+      yield* TestClock.adjust(10_000)
+      yield* Fiber.join(fiber)
+      expect(server.stats.maxInFlight).toBe(4) // two businesses, two slots each
+    }).pipe(Effect.provide(clientLayer(server.layer, { maxInFlight: 2 })))
+  })
+
+  it.effect("a waiting call that is interrupted gives up its place and leaks no slot", () => {
+    const server = slowServer(100)
+    const gate = ChatsLimiter.makeGate(1)
+    return Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      const first = yield* Effect.fork(client.getChat({ businessId, chatId: 1 }))
+      const waiting = yield* Effect.fork(client.getChat({ businessId, chatId: 2 }))
+      yield* TestClock.adjust(10)
+      yield* Fiber.interrupt(waiting)
+      yield* TestClock.adjust(100)
+      yield* Fiber.join(first)
+      const third = yield* Effect.fork(client.getChat({ businessId, chatId: 3 }))
+      yield* TestClock.adjust(100)
+      yield* Fiber.join(third)
+      expect(server.stats.started).toEqual([1, 3])
+    }).pipe(Effect.provide(clientLayer(server.layer, { gate })))
+  })
+})
+
+describe("quota awareness", () => {
+  const spent = (untilMillis: number) => ({
+    status: 200,
+    body: ok(chatJson(1)).body,
+    headers: {
+      "X-RateLimit-Resource-Limit": "1000",
+      "X-RateLimit-Resource-Remaining": "0",
+      "X-RateLimit-Resource-Until": new Date(untilMillis).toUTCString()
+    }
+  })
+
+  it.effect("after an answer that spends the quota, the next call waits for the reset before sending", () => {
+    const { requests, layer } = fakeClient(() => spent(20_000))
+    return Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      yield* client.getChat({ businessId, chatId: 1 })
+      const fiber = yield* Effect.fork(client.getChat({ businessId, chatId: 1 }))
+      yield* TestClock.adjust(19_999)
+      expect(requests).toHaveLength(1)
+      yield* TestClock.adjust(1)
+      yield* Fiber.join(fiber)
+      expect(requests).toHaveLength(2)
+      // another operation has its own quota
+      yield* client.getChatMessage({ businessId, chatId: 1, messageId: 1 }).pipe(Effect.either)
+      expect(requests).toHaveLength(3)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a reset past the budget fails at once, without sending, saying when it resets", () => {
+    const { requests, layer } = fakeClient(() => spent(3_600_000))
+    return Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      yield* client.getChat({ businessId, chatId: 1 })
+      const error = yield* Effect.flip(client.getChat({ businessId, chatId: 1 }))
+      expect(requests).toHaveLength(1)
+      if (error._tag !== "RateLimitError") throw new Error(`expected RateLimitError, got ${error._tag}`)
+      expect(error.kind).toBe("quota")
+      expect(error.message).toContain("1970-01-01T01:00:00.000Z")
+      expect(error.rateLimit?.resetsAt?.epochMillis).toBe(3_600_000)
+    }).pipe(Effect.provide(layer))
+  })
+})
+
+describe("timeouts", () => {
+  const hanging = Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.never))
+
+  it.effect("a read that gets no answer fails with RequestTimeoutError after its retries", () =>
+    Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      const fiber = yield* Effect.fork(Effect.flip(client.getChat({ businessId, chatId: 1 })))
+      yield* TestClock.adjust("10 minutes")
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("RequestTimeoutError")
+      expect(error.message).toContain("within 2000 ms")
+    }).pipe(Effect.provide(clientLayer(hanging, { requestTimeout: "2 seconds" }))))
+
+  it.effect("a send that times out says its outcome is unknown", () =>
+    Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      const fiber = yield* Effect.fork(Effect.flip(client.sendMessageToChat({ businessId, chatId: 1, message: "hi" })))
+      yield* TestClock.adjust("1 minute")
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("DeliveryUnknownError")
+      if (error._tag === "DeliveryUnknownError") expect((error.cause as { _tag: string })._tag).toBe("RequestTimeoutError")
+    }).pipe(Effect.provide(clientLayer(hanging))))
+})
+
+describe("credentials stay out of transport errors", () => {
+  it.effect("a RequestError leaving the client carries no key, wherever it is printed", () => {
+    const failing = Layer.succeed(
+      HttpClient.HttpClient,
+      HttpClient.make((request) =>
+        Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("ECONNRESET") }))
+      )
+    )
+    return Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      const error = yield* Effect.flip(client.getChat({ businessId, chatId: 1 }))
+      expect(error._tag).toBe("RequestError")
+      // printed outside the client, where Api-Key is not among the redacted header names
+      const views = [JSON.stringify(error), String(error), error.message, (error as Error).stack ?? "", JSON.stringify((error as HttpClientError.RequestError).request)]
+      for (const view of views) expect(view).not.toContain(secretKey)
+      expect(JSON.stringify(error)).toContain("<redacted>")
+    }).pipe(Effect.provide(clientLayer(failing, { retrySchedule: false })))
+  })
+})
+
+describe("the base URL", () => {
+  const build = (options: Partial<ChatsClient.Options>) =>
+    ChatsClient.make({ apiKey: Redacted.make(secretKey), ...options }).pipe(
+      Effect.provide(fakeClient(() => ok()).http),
+      Effect.either
+    )
+
+  it.effect("plain http off loopback is refused with a clear ConfigError", () =>
+    Effect.gen(function*() {
+      const result = yield* build({ baseUrl: "http://api.partner.market.yandex.ru" })
+      expect(Either.isLeft(result)).toBe(true)
+      if (Either.isLeft(result)) expect(String(result.left)).toContain("allowInsecureHttp")
+      expect(Either.isLeft(yield* build({ baseUrl: "not a url" }))).toBe(true)
+      expect(Either.isLeft(yield* build({ baseUrl: "ftp://example.com" }))).toBe(true)
+    }))
+
+  it.effect("https, loopback http, and http with explicit opt-in are accepted", () =>
+    Effect.gen(function*() {
+      for (const options of [
+        {},
+        { baseUrl: "https://example.com/" },
+        { baseUrl: "http://127.0.0.1:8080" },
+        { baseUrl: "http://localhost:1" },
+        { baseUrl: "http://[::1]:9000" },
+        { baseUrl: "http://proxy.internal", allowInsecureHttp: true }
+      ]) {
+        expect(Either.isRight(yield* build(options))).toBe(true)
+      }
+    }))
+})
