@@ -33,6 +33,15 @@ export interface Gate {
   readonly withPermit: (businessId: number) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
+/** Notes on the current span and in the debug log that a request waits for a slot. */
+const queued = (businessId: number): Effect.Effect<void> =>
+  Effect.zipRight(
+    Effect.annotateCurrentSpan("yandex_market.gate_queued", true),
+    Effect.logDebug("ChatsClient: waiting for a slot at the concurrency gate").pipe(
+      Effect.annotateLogs({ businessId })
+    )
+  )
+
 /** A fair counting semaphore: a released slot goes straight to the longest waiter. */
 class FifoSlots {
   private inFlight = 0
@@ -67,6 +76,11 @@ class FifoSlots {
   }
 
   readonly release: Effect.Effect<void> = Effect.sync(() => this.releaseUnsafe())
+
+  /** Whether a new request would have to wait. */
+  get full(): boolean {
+    return this.inFlight >= this.max || this.waiters.length > 0
+  }
 }
 
 /**
@@ -89,7 +103,10 @@ export const makeGate = (maxInFlight: number = marketParallelLimit): Gate => {
     withPermit: (businessId) => (effect) => {
       const s = slotsOf(businessId)
       return Effect.uninterruptibleMask((restore) =>
-        Effect.zipRight(restore(s.acquire), Effect.ensuring(restore(effect), s.release))
+        Effect.zipRight(
+          restore(s.full ? Effect.zipRight(queued(businessId), s.acquire) : s.acquire),
+          Effect.ensuring(restore(effect), s.release)
+        )
       )
     }
   }

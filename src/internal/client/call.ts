@@ -4,7 +4,7 @@
  * mark unknown outcomes of sends, and retry what is safe to retry.
  */
 import { Headers, type HttpBody, type HttpClient, HttpClientRequest } from "@effect/platform"
-import { Clock, DateTime, Duration, Effect } from "effect"
+import { Cause, Clock, DateTime, Duration, Effect, Exit, Option } from "effect"
 import * as ChatsError from "../../ChatsError.js"
 import type { Gate, QuotaState, QuotaStore } from "../../ChatsLimiter.js"
 import * as ChatsRetry from "../../ChatsRetry.js"
@@ -62,6 +62,23 @@ const quotaOf = (headers: Headers.Headers): QuotaState | undefined => {
   return Number.isFinite(state.remaining) && Number.isFinite(state.resetsAt) ? state : undefined
 }
 
+/** Records an event on the current span and logs it at debug level (with no secret: only names and numbers). */
+const note = (event: string, attributes: Record<string, string | number>): Effect.Effect<void> =>
+  Effect.zipRight(
+    Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
+      Option.isNone(span)
+        ? Effect.void
+        : Effect.map(Clock.currentTimeNanos, (now) => span.value.event(event, now, attributes))),
+    Effect.logDebug(`ChatsClient: ${event}`).pipe(Effect.annotateLogs(attributes))
+  )
+
+/** The tag of the error a call failed with, or `interrupted` / `defect`. */
+const failureTag = (cause: Cause.Cause<{ readonly _tag: string }>): string =>
+  Option.match(Cause.failureOption(cause), {
+    onNone: () => Cause.isInterruptedOnly(cause) ? "interrupted" : "defect",
+    onSome: (error) => error._tag
+  })
+
 /** Failures of a send after which the message may or may not have been posted. */
 const leavesOutcomeUnknown = (error: ChatsError.ChatsClientError): boolean =>
   ChatsRetry.isTransient(error) || (error._tag === "UnexpectedStatusError" && error.status >= 500)
@@ -83,7 +100,9 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
     return Effect.flatMap(Clock.currentTimeMillis, (now) => {
       const wait = state.resetsAt - now
       if (wait <= 0) return Effect.void
-      if (wait <= Duration.toMillis(ctx.quotaWaitBudget)) return Effect.sleep(wait)
+      if (wait <= Duration.toMillis(ctx.quotaWaitBudget)) {
+        return Effect.zipRight(note("quota wait", { operation: spec.operation, waitMillis: wait }), Effect.sleep(wait))
+      }
       const resetsAt = DateTime.unsafeMake(state.resetsAt)
       return Effect.fail(
         new ChatsError.RateLimitError({
@@ -132,7 +151,21 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
   const schedule = ctx.schedule
   const retried = schedule === false ? safeAttempt : Effect.retry(safeAttempt, {
     schedule,
-    while: (error) => ChatsRetry.isSafeToRetry(spec.operation, error)
+    while: (error) =>
+      ChatsRetry.isSafeToRetry(spec.operation, error) &&
+      Effect.as(note("retry", { operation: spec.operation, error: error._tag }), true)
   })
-  return withRedactedApiKey(retried)
+  const chatId = spec.query["chatId"]
+  return retried.pipe(
+    Effect.onExit((exit) =>
+      Effect.annotateCurrentSpan("outcome", Exit.isSuccess(exit) ? "success" : failureTag(exit.cause))
+    ),
+    Effect.withSpan(`ChatsClient.${spec.operation}`, {
+      kind: "client",
+      attributes: chatId === undefined
+        ? { "yandex_market.business_id": spec.businessId }
+        : { "yandex_market.business_id": spec.businessId, "yandex_market.chat_id": chatId }
+    }),
+    withRedactedApiKey
+  )
 }
