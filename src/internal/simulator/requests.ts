@@ -4,11 +4,12 @@
  *
  * @internal
  */
-import { type HttpServerRequest, Multipart } from "@effect/platform"
-import { Effect, Option, Stream } from "effect"
+import type { HttpServerRequest } from "@effect/platform"
+import { Effect, Stream } from "effect"
 import { chatContextTypes, chatStatuses, chatTypes } from "../../ChatsSchema.js"
 import { type ApiFailure, badRequest } from "./errors.js"
 import type { ContextType } from "./model.js"
+import { multipartBoundary, parseMultipart } from "./multipart.js"
 import { type Cursor, decodePageToken } from "./pageToken.js"
 import type { ChatFilter } from "./store.js"
 
@@ -163,44 +164,51 @@ export interface UploadedFile {
   readonly data: Uint8Array
 }
 
+/** Room for the multipart framing around a file of the largest size. */
+const multipartSlack = 1024 * 1024
+
 /**
- * Reads the one part named `file` of a multipart body, counting its bytes and
- * keeping them only up to `maxBytes` (a larger file is drained, not buffered).
+ * Reads the one part named `file` of a multipart body. The body is buffered up
+ * to the file limit plus some room for the framing; a larger body is drained
+ * and refused, not buffered.
  */
 export const readUploadedFile = (
   request: HttpServerRequest.HttpServerRequest,
   maxBytes: number
 ): Effect.Effect<UploadedFile, ApiFailure> => {
-  if (!(request.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/form-data")) {
+  const boundary = multipartBoundary(request.headers["content-type"])
+  if (boundary === undefined) {
     return Effect.fail(badRequest("the body must be multipart/form-data with one part named file"))
   }
-  const files: Array<{ name: string; contentType: string; size: number; chunks: Array<Uint8Array> }> = []
-  return request.multipartStream.pipe(
-    Stream.runForEach((part) => {
-      if (part._tag !== "File") return Effect.void
-      const file = { name: part.name, contentType: part.contentType, size: 0, chunks: [] as Array<Uint8Array> }
-      if (part.key === "file") files.push(file)
-      return Stream.runForEach(part.content, (chunk) =>
-        Effect.sync(() => {
-          file.size += chunk.length
-          if (file.size <= maxBytes) file.chunks.push(chunk)
-          else file.chunks = []
-        }))
+  const cap = maxBytes + multipartSlack
+  return request.stream.pipe(
+    Stream.runFold({ size: 0, chunks: [] as Array<Uint8Array> }, (acc, chunk) => {
+      acc.size += chunk.length
+      if (acc.size <= cap) acc.chunks.push(chunk)
+      else acc.chunks = []
+      return acc
     }),
-    Multipart.withLimits({ maxFileSize: Option.none(), maxTotalSize: Option.none(), maxParts: Option.some(16) }),
-    Effect.mapError(() => badRequest("the multipart body could not be parsed")),
-    Effect.flatMap(() => {
+    Effect.mapError(() => badRequest("the request body could not be read")),
+    Effect.flatMap(({ chunks, size }) => {
+      if (size > cap) {
+        return Effect.fail(badRequest(`the request body is ${size} bytes: a file must be at most ${maxBytes} bytes`))
+      }
+      const parts = parseMultipart(Buffer.concat(chunks), boundary)
+      if (parts === undefined) return Effect.fail(badRequest("the multipart body could not be parsed"))
+      const files = parts.filter((part) => part.name === "file")
       const [file, ...others] = files
-      if (file === undefined) return Effect.fail(badRequest("the multipart body must have a file part named file"))
+      if (file === undefined) return Effect.fail(badRequest("the multipart body must have a part named file"))
       if (others.length > 0) return Effect.fail(badRequest("the multipart body must have only one part named file"))
-      if (file.size > maxBytes) {
-        return Effect.fail(badRequest(`the file is ${file.size} bytes, more than the limit of ${maxBytes} bytes`))
+      if (file.data.length > maxBytes) {
+        return Effect.fail(
+          badRequest(`the file is ${file.data.length} bytes, more than the limit of ${maxBytes} bytes`)
+        )
       }
       return Effect.succeed({
-        name: file.name || "file",
+        name: file.filename || "file",
         contentType: file.contentType || "application/octet-stream",
-        size: file.size,
-        data: Buffer.concat(file.chunks)
+        size: file.data.length,
+        data: Uint8Array.from(file.data)
       })
     })
   )

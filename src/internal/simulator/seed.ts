@@ -129,7 +129,8 @@ const messageCounts = (random: Random, chats: number, total: number): Array<numb
   if (chats === 0) return counts
   const base = total >= chats ? 1 : 0
   let rest = total - base * chats
-  const weights = counts.map(() => -Math.log(1 - random.next() * 0.999))
+  // Exponential weights, and one chat in twenty much longer, so some histories span many pages.
+  const weights = counts.map(() => -Math.log(1 - random.next() * 0.999) * (random.chance(0.05) ? 25 : 1))
   const sum = weights.reduce((a, b) => a + b, 0)
   for (let i = 0; i < chats; i++) {
     const share = Math.floor((total - base * chats) * (weights[i] as number) / sum)
