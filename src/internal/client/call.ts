@@ -3,7 +3,7 @@
  * send with a timeout, decode, remember the quota, keep secrets out of errors,
  * mark unknown outcomes of sends, and retry what is safe to retry.
  */
-import { Headers, type HttpBody, type HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, Headers, type HttpBody, type HttpClient, HttpClientRequest } from "@effect/platform"
 import { Cause, Clock, DateTime, Duration, Effect, Exit, Option } from "effect"
 import * as ChatsError from "../../ChatsError.js"
 import type { Gate, QuotaState, QuotaStore } from "../../ChatsLimiter.js"
@@ -42,6 +42,18 @@ const withRedactedApiKey = Effect.locallyWith(
   Headers.currentRedactedNames,
   (names) => names.includes(apiKeyHeader) ? names : [...names, apiKeyHeader]
 )
+
+/**
+ * Keeps `fetch` from following redirects: it would carry the `Api-Key` header to whatever
+ * host the redirect names. The other Node transports never follow redirects. A 3xx then
+ * reaches the caller as an `UnexpectedStatusError`.
+ */
+const withoutRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+    Effect.provideService(effect, FetchHttpClient.RequestInit, {
+      ...Option.getOrElse(init, () => ({})),
+      redirect: "manual"
+    }))
 
 /** Query parameters, leaving out the absent ones. */
 const queryParams = (params: Readonly<Record<string, string | number | undefined>>): Record<string, string> => {
@@ -121,7 +133,7 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
 
   /** One attempt: the request through the gate, under the timeout. */
   const send = ctx.gate.withPermit(spec.businessId)(
-    ctx.httpClient.execute(request).pipe(
+    withoutRedirects(ctx.httpClient.execute(request)).pipe(
       Effect.tap((response) => {
         const quota = quotaOf(response.headers)
         return quota === undefined ? Effect.void : ctx.quotaStore.set(spec.businessId, spec.operation, quota)

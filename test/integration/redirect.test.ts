@@ -1,0 +1,47 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Redacted } from "effect"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
+import { ChatsClient } from "../../src/index.js"
+import { transports } from "./transports.js"
+
+const secret = "redirect-SECRET-key-991"
+
+/** A plain Node server on a random loopback port, closed with the scope. */
+const server = (handler: Http.RequestListener) =>
+  Effect.acquireRelease(
+    Effect.async<Http.Server>((resume) => {
+      const s = Http.createServer(handler)
+      s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
+    }),
+    (s) => Effect.async<void>((resume) => s.close(() => resume(Effect.void)))
+  ).pipe(Effect.map((s) => ({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` })))
+
+describe("credentials never go to another origin", () => {
+  for (const [name, transport] of transports) {
+    it.scoped(`a redirect from the API to another host is not followed with the key (${name})`, () =>
+      Effect.gen(function*() {
+        const seenByOther: Array<Http.IncomingHttpHeaders> = []
+        const other = yield* server((req, res) => {
+          seenByOther.push(req.headers)
+          res.writeHead(200, { "content-type": "application/json" })
+          res.end(JSON.stringify({ status: "OK", result: { chatId: 1 } }))
+        })
+        const api = yield* server((_req, res) => {
+          res.writeHead(302, { location: `${other.url.replace("127.0.0.1", "localhost")}/steal` })
+          res.end()
+        })
+        const error = yield* Effect.flatMap(
+          ChatsClient.ChatsClient,
+          (c) => c.createChat({ businessId: 1, context: { type: "ORDER", id: 1 } })
+        ).pipe(
+          Effect.provide(ChatsClient.layer({ apiKey: Redacted.make(secret), baseUrl: api.url })),
+          Effect.provide(transport),
+          Effect.flip
+        )
+        expect(error._tag).toBe("UnexpectedStatusError")
+        if (error._tag === "UnexpectedStatusError") expect(error.status).toBe(302)
+        expect(seenByOther).toEqual([])
+      }))
+  }
+})
