@@ -78,7 +78,8 @@ export const operationInit = (
   const { method } = routes[operation]
   const headers: Record<string, string> = { ...authHeaders(sim, options.auth ?? "apiKey"), ...options.headers }
   let body: BodyInit | undefined
-  if (options.body instanceof FormData || typeof options.body === "string") body = options.body
+  if (method === "GET") body = undefined
+  else if (options.body instanceof FormData || typeof options.body === "string") body = options.body
   else if (options.body !== undefined) body = JSON.stringify(options.body)
   else if (method === "POST" && operation !== "sendFileToChat") body = "{}"
   if (typeof body === "string" && headers["Content-Type"] === undefined) headers["Content-Type"] = "application/json"
