@@ -13,6 +13,7 @@ import * as ChatsRetry from "./ChatsRetry.js"
 import * as ChatsSchema from "./ChatsSchema.js"
 import { apiKeyHeader, call, type CallContext, type CallSpec } from "./internal/client/call.js"
 import { describeIssue } from "./internal/client/issues.js"
+import { filePart } from "./internal/client/multipart.js"
 import { paginate } from "./internal/client/paginate.js"
 import { decodeEmpty, decodeResult } from "./internal/client/response.js"
 
@@ -158,14 +159,6 @@ const validator = <A, I>(operation: ChatsError.Operation, schema: Schema.Schema<
         })
       )
   }
-}
-
-/** The multipart body of `sendFileToChat`: one part named `file` that keeps its filename. */
-const fileBody = (file: ChatsRequest.SendFileToChat["file"]): HttpBody.HttpBody => {
-  const form = new FormData()
-  const type = file.contentType ?? (file.data instanceof Blob ? file.data.type : "")
-  form.append("file", new File([file.data as BlobPart], file.name, { type }))
-  return HttpBody.formData(form)
 }
 
 const validate = {
@@ -317,15 +310,16 @@ export const make = (
           })),
       sendFileToChat: (options) =>
         Effect.flatMap(validate.sendFileToChat(options), (input) =>
-          call(ctx, {
-            operation: "sendFileToChat",
-            businessId: input.businessId,
-            method: "POST",
-            path: businessPath(input.businessId, "/chats/file/send"),
-            query: { chatId: input.chatId },
-            body: fileBody(input.file),
-            decode: decodeEmpty
-          })),
+          Effect.flatMap(filePart(input.file), (body) =>
+            call(ctx, {
+              operation: "sendFileToChat",
+              businessId: input.businessId,
+              method: "POST",
+              path: businessPath(input.businessId, "/chats/file/send"),
+              query: { chatId: input.chatId },
+              body,
+              decode: decodeEmpty
+            }))),
       getChat: (options) =>
         Effect.flatMap(validate.getChat(options), (input) =>
           call(ctx, {

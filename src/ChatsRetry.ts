@@ -107,7 +107,8 @@ const backoff = (initialMillis: number, factor: number, maxMillis: number, n: nu
  * The default retry schedule.
  *
  * - A quota 420 whose answer says when the quota resets (`X-RateLimit-Resource-Until`) waits until then.
- * - A parallel-limit 420 (or a quota 420 that does not say when) backs off exponentially with jitter.
+ * - A parallel-limit 420, or a quota 420 that does not say when or whose reset has passed, backs off
+ *   exponentially with jitter.
  * - A transient failure backs off the same way, at most `maxTransientRetries` times.
  * - When the next wait would take the call past `budget`, the schedule stops and the error reaches the caller.
  *
@@ -143,8 +144,9 @@ export const defaultSchedule = (options: Options = {}): Schedule.Schedule<Durati
       if (state.rateLimitRetries >= maxRateLimitRetries) return stop
       const nextState = { ...state, rateLimitRetries: state.rateLimitRetries + 1 }
       const resetsAt = error.rateLimit?.resetsAt
-      if (error.kind === "quota" && resetsAt !== undefined) {
-        return next(Math.max(0, resetsAt.epochMillis - now), nextState)
+      // the reset is announced to the second: once it has passed, back off instead of hammering
+      if (error.kind === "quota" && resetsAt !== undefined && resetsAt.epochMillis > now) {
+        return next(resetsAt.epochMillis - now, nextState)
       }
       return Effect.flatMap(
         backoff(initialMillis, factor, maxMillis, state.rateLimitRetries),

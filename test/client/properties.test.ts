@@ -20,7 +20,8 @@ const unknownStatus = fc.string({ minLength: 1 }).filter((s) => !(ChatsSchema.ch
 const unknownType = fc.string({ minLength: 1 }).filter((s) => !(ChatsSchema.chatTypes as ReadonlyArray<string>).includes(s))
 
 /** Every kind of bad call, generated. */
-const badCall: fc.Arbitrary<(c: ChatsClient.Service) => Effect.Effect<unknown, unknown>> = fc.oneof(
+type Call = (c: ChatsClient.Service) => Effect.Effect<unknown, unknown>
+const badCall: fc.Arbitrary<Call> = fc.oneof<Array<fc.Arbitrary<Call>>>(
   fc.tuple(badId, goodId).map(([b, chat]) => (c) => c.getChat({ businessId: b, chatId: chat })),
   fc.tuple(goodId, badId).map(([b, chat]) => (c) => c.getChat({ businessId: b, chatId: chat })),
   fc.tuple(goodId, goodId, badId).map(([b, chat, m]) => (c) => c.getChatMessage({ businessId: b, chatId: chat, messageId: m })),

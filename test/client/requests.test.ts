@@ -1,10 +1,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Effect, Redacted } from "effect"
 import { ChatsClient } from "../../src/index.js"
-import { fakeClient, ok, secretKey } from "./fakeHttp.js"
+import { fakeClient, ok, type Recorded, secretKey } from "./fakeHttp.js"
 import { chatJson, fileMessageJson, messageJson, orderContextJson } from "./fixtures.js"
 
 const businessId = 12345
+
+/** Parses a recorded multipart body with the platform's own `Response.formData`, as a server would. */
+const parseForm = (req: Recorded) =>
+  Effect.promise(() => {
+    const body = req.body as { body: Uint8Array; contentType: string }
+    return new Response(body.body as Uint8Array<ArrayBuffer>, { headers: { "content-type": body.contentType } }).formData()
+  })
 
 describe("requests and decoding, per endpoint", () => {
   it.effect("getChats: POST /v2/businesses/{id}/chats with filters in the body, page_token and limit in the query", () => {
@@ -112,8 +119,8 @@ describe("requests and decoding, per endpoint", () => {
       const req = requests[0]!
       expect(req.url.pathname).toBe("/v2/businesses/12345/chats/file/send")
       expect(Object.fromEntries(req.url.searchParams)).toEqual({ chatId: "42" })
-      expect(req.body._tag).toBe("FormData")
-      const form = (req.body as { formData: FormData }).formData
+      expect(req.headers["content-type"] ?? (req.body as { contentType: string }).contentType).toMatch(/^multipart\/form-data; boundary=/)
+      const form = yield* parseForm(req)
       expect([...form.keys()]).toEqual(["file"])
       const file = form.get("file") as File
       expect(file.name).toBe("счёт.pdf")
@@ -130,7 +137,7 @@ describe("requests and decoding, per endpoint", () => {
         chatId: 42,
         file: { name: "photo.png", data: new Blob([new Uint8Array([137, 80, 78, 71])], { type: "image/png" }) }
       })
-      const file = (requests[0]!.body as { formData: FormData }).formData.get("file") as File
+      const file = (yield* parseForm(requests[0]!)).get("file") as File
       expect(file.name).toBe("photo.png")
       expect(file.type).toBe("image/png")
       expect(file.size).toBe(4)

@@ -14,7 +14,11 @@ const server = (handler: Http.RequestListener) =>
       const s = Http.createServer(handler)
       s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
     }),
-    (s) => Effect.async<void>((resume) => s.close(() => resume(Effect.void)))
+    (s) =>
+      Effect.async<void>((resume) => {
+        s.closeAllConnections()
+        s.close(() => resume(Effect.void))
+      })
   ).pipe(Effect.map((s) => ({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` })))
 
 describe("credentials never go to another origin", () => {
