@@ -96,6 +96,7 @@ describe("faults", () => {
       }
       const stats = yield* sim.stats
       expect(stats.faults).toMatchObject({ dropAfterHeaders: 2, dropMidBody: 2 })
+      expect(stats.responses).toEqual({ "200": 2 })
       expect(stats.messagesSent).toBe(2)
       expect(stats.deliveredButFailed).toBe(2)
       expect(stats.inFlight).toBe(0)

@@ -147,6 +147,9 @@ export class Faults {
 /** True when the fault is answered instead of carrying the request out. */
 export const refusesRequest = (fault: FaultKind): boolean => refusingKinds.has(fault)
 
+/** True when the fault breaks the connection instead of answering. */
+export const dropsConnection = (fault: FaultKind): boolean => fault === "dropAfterHeaders" || fault === "dropMidBody"
+
 const html502 = `<!DOCTYPE html>
 <html><head><title>502 Bad Gateway</title></head>
 <body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>

@@ -19,7 +19,7 @@ import {
   notFound,
   unauthorized
 } from "./errors.js"
-import { type Faults, refusesRequest, renderFault } from "./faults.js"
+import { dropsConnection, type FaultKind, type Faults, refusesRequest, renderFault } from "./faults.js"
 import { chatToDto, contextToDto, messageToDto } from "./model.js"
 import { type Operation, operationNames, operations, resourceName } from "./operations.js"
 import { encodePageToken } from "./pageToken.js"
@@ -256,7 +256,12 @@ const serveOperation = (env: Env, operation: Operation) =>
     const params = yield* HttpRouter.params
     env.stats.requests[operation]++
     let quota: QuotaState = env.limits.peek(parseId(params.businessId) ?? 0, operation, Date.now())
+    let dropped = false
     const headers = () => rateLimitHeaders(quota)
+    const answerFault = (fault: FaultKind, body: unknown) => {
+      dropped = dropsConnection(fault)
+      return renderFault(request, fault, body, headers())
+    }
 
     const carryOut = (businessId: number) =>
       Effect.gen(function*() {
@@ -270,7 +275,7 @@ const serveOperation = (env: Env, operation: Operation) =>
         if (decision.latency > 0) yield* Effect.sleep(decision.latency)
         if (decision.fault !== undefined && refusesRequest(decision.fault)) {
           decision.commit()
-          return yield* renderFault(request, decision.fault, undefined, headers())
+          return yield* answerFault(decision.fault, undefined)
         }
         const call: Call = {
           request,
@@ -286,7 +291,7 @@ const serveOperation = (env: Env, operation: Operation) =>
           outcome.sent.answer = decision.fault
           env.stats.deliveredButFailed++
         }
-        return yield* renderFault(request, decision.fault, body, headers())
+        return yield* answerFault(decision.fault, body)
       })
 
     const response = yield* authorize(env.credentials, request, params.businessId).pipe(
@@ -299,7 +304,7 @@ const serveOperation = (env: Env, operation: Operation) =>
       }),
       Effect.catchTag("ApiFailure", (failure) => Effect.succeed(failureResponse(failure, headers())))
     )
-    env.stats.respond(response.status)
+    if (!dropped) env.stats.respond(response.status)
     return response
   })
 
