@@ -230,9 +230,13 @@ const handlers: { readonly [K in Operation]: Handler } = {
 }
 
 /** Checks the credential and the caller's access to the business of the path. */
-const authorize = (credentials: Credentials, call: HttpServerRequest.HttpServerRequest, rawBusinessId: string | undefined) =>
+const authorize = (
+  credentials: Credentials,
+  request: HttpServerRequest.HttpServerRequest,
+  rawBusinessId: string | undefined
+) =>
   Effect.suspend((): Effect.Effect<number, ApiFailure> => {
-    const credential = readCredential(call.headers)
+    const credential = readCredential(request.headers)
     if (!credential) return Effect.fail(unauthorized())
     const businesses = credentials.businessesOf(credential)
     if (!businesses) return Effect.fail(forbidden("The Api-Key or OAuth token is not valid"))
