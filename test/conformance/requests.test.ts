@@ -1,0 +1,73 @@
+/**
+ * Conformance of the client's requests to the official OpenAPI description
+ * (`../shared/spec/yandex-market-chats.openapi.yaml`, beside the repo): every method is
+ * driven with generated valid inputs over a recording fake `HttpClient`, and each request
+ * is checked for method and path, path and query parameters, JSON body (ajv), multipart
+ * body, Content-Type and credentials, and for carrying exactly what was asked.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import {
+  invalidInputs,
+  knownIssues,
+  requestCases,
+  runInvalidInput,
+  runRequestCase,
+  specExists
+} from "./spec.js"
+
+/** Fixed so that a failure reproduces; fast-check prints the counterexample and its path. */
+const seed = 20260717
+
+/** Runs per method: a few hundred each (the streams send several requests per run). */
+const runs: Readonly<Record<string, number>> = {
+  getChats: 300,
+  streamChats: 200,
+  getChatHistory: 300,
+  streamChatHistory: 200,
+  createChat: 300,
+  sendMessageToChat: 300,
+  sendFileToChat: 250,
+  getChat: 300,
+  getChatMessage: 300
+}
+
+describe.skipIf(!specExists)("requests conform to the official description (../shared/spec)", () => {
+  for (const c of requestCases) {
+    const numRuns = runs[c.name] ?? 300
+    it(`${c.name}: ${numRuns} generated inputs, every request valid for ${c.operationId}`, async () => {
+      const result = await runRequestCase(c, { numRuns, seed })
+      expect(result.failure ?? "").toBe("")
+      expect(result.runs).toBe(numRuns)
+      expect(result.requests).toBeGreaterThanOrEqual(numRuns)
+    })
+  }
+
+  it("inputs the description forbids are refused with InvalidRequestError and nothing is sent", async () => {
+    const problems: Array<string> = []
+    for (const c of invalidInputs) problems.push(...(await runInvalidInput(c)))
+    expect(problems).toEqual([])
+  })
+
+  // CLIENT BUG (reported to the maintainer, not fixed here): the multipart encoder of
+  // sendFileToChat (src/internal/client/multipart.ts) writes `file.contentType` into the part
+  // header as given, so CR/LF in it injects headers or shifts bytes into the file. `it.fails`
+  // keeps the suite green while the bug is there: remove `.fails` when it is fixed.
+  const injection = knownIssues.find((k) => k.id === "multipart-content-type-injection")
+  if (injection !== undefined) {
+    it.fails(`CLIENT BUG ${injection.id}: ${injection.description}`, async () => {
+      expect(await injection.probe()).toEqual([])
+    })
+  }
+
+  // KNOWN DISCREPANCY (reported to the maintainer, not fixed here): the description's
+  // `maxLength: 4096` on SendMessageToChatRequest.message counts Unicode code points (JSON
+  // Schema), the client counts UTF-16 code units, so a valid 4096-code-point message with emoji
+  // is refused before sending. `it.fails` keeps the suite green while the client behaves so:
+  // drop `.fails` once the client counts code points (or the decision is to keep UTF-16).
+  const messageLength = knownIssues.find((k) => k.id === "message-length-code-points")
+  if (messageLength !== undefined) {
+    it.fails(`KNOWN DISCREPANCY ${messageLength.id}: ${messageLength.description}`, async () => {
+      expect(await messageLength.probe()).toEqual([])
+    })
+  }
+})
