@@ -1,0 +1,72 @@
+/**
+ * Conformance of the client's answer decoding to the official OpenAPI description
+ * (`../shared/spec/yandex-market-chats.openapi.yaml`, beside the repo): seeded random 200
+ * bodies generated from each operation's response schema (optional fields, unknown fields at
+ * every level, nulls, new enum values, int32/int64 edges, unicode, RFC 3339 dates with many
+ * offsets) must decode to the values they carry; bodies without `result` must fail with
+ * `ResponseDecodeError`; random error bodies must give the typed error of their status.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import {
+  errorTags,
+  formatFailures,
+  knownIssues,
+  operationIds,
+  resultOperations,
+  runErrorBodies,
+  runSendOk,
+  runSuccessBodies,
+  runWithoutResult,
+  specExists
+} from "./spec.js"
+
+/** Body i of a run uses `new Rng(seed, i)`: a failure names its seed and index. */
+const seed = 20260717
+const bodiesPerOperation = 2000
+const errorBodiesPerStatus = 120
+const statuses = Object.keys(errorTags).map(Number)
+
+describe.skipIf(!specExists)("answers generated from the official description (../shared/spec)", () => {
+  for (const operationId of operationIds) {
+    it(`${operationId}: ${bodiesPerOperation} generated 200 bodies decode to what they carry`, async () => {
+      const result = await runSuccessBodies(operationId, { count: bodiesPerOperation, seed })
+      expect(formatFailures(operationId, result.failures)).toBe("")
+      expect(result.bodies).toBe(bodiesPerOperation)
+    })
+  }
+
+  for (const operationId of resultOperations) {
+    it(`${operationId}: a 200 body without result fails with ResponseDecodeError`, async () => {
+      expect(await runWithoutResult(operationId)).toEqual([])
+    })
+  }
+
+  for (const operationId of operationIds.filter((o) => !resultOperations.includes(o))) {
+    it(`${operationId}: succeeds on { "status": "OK" }`, async () => {
+      expect(await runSendOk(operationId)).toEqual([])
+    })
+  }
+
+  for (const operationId of operationIds) {
+    it(`${operationId}: random error bodies of ${statuses.join("/")} give the typed error with the parsed errors`, async () => {
+      const report: Array<string> = []
+      for (const status of statuses) {
+        const result = await runErrorBodies(operationId, status, { count: errorBodiesPerStatus, seed })
+        expect(result.bodies).toBe(errorBodiesPerStatus)
+        const text = formatFailures(`${operationId} HTTP ${status}`, result.failures)
+        if (text !== "") report.push(text)
+      }
+      expect(report.join("\n")).toBe("")
+    })
+  }
+
+  // CLIENT BUGS (reported to the maintainer, not fixed here): RFC 3339 date-times the
+  // description allows but the client cannot decode. Each makes the whole answer fail with
+  // ResponseDecodeError. `it.fails` keeps the suite green while the bug is there: remove
+  // `.fails` when it is fixed. The main generator leaves these forms out (GenOptions.rfc3339Edge).
+  for (const issue of knownIssues.filter((k) => k.id.startsWith("date-time-"))) {
+    it.fails(`CLIENT BUG ${issue.id}: ${issue.description}`, async () => {
+      expect(await issue.probe()).toEqual([])
+    })
+  }
+})
