@@ -1,0 +1,666 @@
+/**
+ * The receiver of the market's push notifications (API notifications): the
+ * chat events as a tagged union decoded from the bodies the market POSTs, an
+ * `HttpApp` that answers the market the way its description asks, a `Stream`
+ * of events backed by a bounded queue, a standalone server layer on Node, and
+ * a helper that completes an event with the chat or message it is about.
+ *
+ * How it answers:
+ * - `PING`: 200 `{ version, name, time }` at once; pings are not put on the stream.
+ * - any other well-formed notification: 200 as soon as the event is queued, before
+ *   the consumer of the stream has seen it.
+ * - the same notification again within the duplicate window: 200 as well, and it is
+ *   not queued a second time.
+ * - a body that is not JSON, not an object, has no `notificationType`, or is a chat
+ *   notification with a missing or malformed field (a `messageId` that is not a
+ *   number among them): 400 `{ error: { type: "WRONG_EVENT_FORMAT", message } }`.
+ * - the queue is full: 500 `{ error: { type: "UNKNOWN", message } }`, so that the
+ *   market sends it again later; it is not remembered as seen.
+ * - a sender outside `allowedSources`: 403; a path without the `secret` segment: 404.
+ *
+ * @since 0.1.0
+ */
+import * as Http from "node:http"
+import { type HttpApp, HttpRouter, type HttpServerRequest } from "@effect/platform"
+import type { ServeError } from "@effect/platform/HttpServerError"
+import { NodeHttpServer } from "@effect/platform-node"
+import {
+  ConfigError,
+  Context,
+  Data,
+  DateTime,
+  Duration,
+  Effect,
+  Either,
+  Layer,
+  ParseResult,
+  Queue,
+  Redacted,
+  Schema,
+  type Scope,
+  Stream
+} from "effect"
+import { dual } from "effect/Function"
+import * as ChatsClient from "./ChatsClient.js"
+import type * as ChatsError from "./ChatsError.js"
+import * as ChatsSchema from "./ChatsSchema.js"
+import { describeIssue } from "./internal/client/issues.js"
+import { canonicalJson } from "./internal/notifications/canonical.js"
+import { type AddressSource, makeAllowList, secretSegmentPattern } from "./internal/notifications/guards.js"
+import { type Decoded, type ErrorType, makeHandler } from "./internal/notifications/handler.js"
+import { makeSeenWindow } from "./internal/notifications/seen.js"
+
+export type {
+  /**
+   * The `type` of an error answer: `UNKNOWN`, `WRONG_EVENT_FORMAT` or `DUPLICATED_EVENT`.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  ErrorType
+}
+
+// -----------------------------------------------------------------------------
+// Schemas
+// -----------------------------------------------------------------------------
+
+/** The wire's `notificationType` literal, decoded to the event's `_tag`. */
+const tagFrom = <const Wire extends string, const Tag extends string>(wire: Wire, tag: Tag) =>
+  Schema.propertySignature(Schema.transformLiteral(wire, tag)).pipe(Schema.fromKey("notificationType"))
+
+/** A chat id as the notifications describe it: an int64 (no lower bound stated there). */
+const ChatId = Schema.Int.annotations({ identifier: "ChatId" })
+
+/** The fields every chat notification carries. */
+const chatFields = { chatId: ChatId, businessId: ChatsSchema.Id }
+
+/**
+ * A message id as notifications carry it, a string of digits, decoded to the integer id of
+ * the chats API (an integer on the wire is accepted too); encoded back as a string.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MessageIdFromString = Schema.transformOrFail(
+  Schema.Union(Schema.String, Schema.Number),
+  ChatsSchema.Id,
+  {
+    strict: true,
+    decode: (raw, _, ast) =>
+      typeof raw === "number"
+        ? ParseResult.succeed(raw)
+        : /^[0-9]{1,16}$/.test(raw)
+        ? ParseResult.succeed(Number(raw))
+        : ParseResult.fail(new ParseResult.Type(ast, raw, `expected a message id (a string of digits), got ${JSON.stringify(raw)}`)),
+    encode: (id) => ParseResult.succeed(String(id))
+  }
+).annotations({ identifier: "MessageIdFromString" })
+
+/**
+ * `CHAT_CREATED`: a customer opened a chat.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChatCreated = Schema.Struct({
+  _tag: tagFrom("CHAT_CREATED", "ChatCreated"),
+  ...chatFields,
+  createdAt: ChatsSchema.DateTime
+}).annotations({ identifier: "ChatCreated" })
+
+/**
+ * `CHAT_CREATED`: a customer opened a chat.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatCreated extends Schema.Schema.Type<typeof ChatCreated> {}
+
+/**
+ * `CHAT_MESSAGE_SENT`: a message was added to a chat (not sent for stickers).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChatMessageSent = Schema.Struct({
+  _tag: tagFrom("CHAT_MESSAGE_SENT", "ChatMessageSent"),
+  ...chatFields,
+  messageId: MessageIdFromString,
+  sentAt: ChatsSchema.DateTime
+}).annotations({ identifier: "ChatMessageSent" })
+
+/**
+ * `CHAT_MESSAGE_SENT`: a message was added to a chat; `messageId` is the chats API's integer id.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatMessageSent extends Schema.Schema.Type<typeof ChatMessageSent> {}
+
+/**
+ * `CHAT_ARBITRAGE_STARTED`: a dispute began on a chat.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChatArbitrageStarted = Schema.Struct({
+  _tag: tagFrom("CHAT_ARBITRAGE_STARTED", "ChatArbitrageStarted"),
+  ...chatFields,
+  startedAt: ChatsSchema.DateTime
+}).annotations({ identifier: "ChatArbitrageStarted" })
+
+/**
+ * `CHAT_ARBITRAGE_STARTED`: a dispute began on a chat.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatArbitrageStarted extends Schema.Schema.Type<typeof ChatArbitrageStarted> {}
+
+/**
+ * `CHAT_ARBITRAGE_FINISHED`: the dispute of a chat ended.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChatArbitrageFinished = Schema.Struct({
+  _tag: tagFrom("CHAT_ARBITRAGE_FINISHED", "ChatArbitrageFinished"),
+  ...chatFields,
+  finishedAt: ChatsSchema.DateTime
+}).annotations({ identifier: "ChatArbitrageFinished" })
+
+/**
+ * `CHAT_ARBITRAGE_FINISHED`: the dispute of a chat ended.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatArbitrageFinished extends Schema.Schema.Type<typeof ChatArbitrageFinished> {}
+
+/**
+ * `PING`: the market checking the endpoint; `time` is optional in the description.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Ping = Schema.Struct({
+  _tag: tagFrom("PING", "Ping"),
+  time: Schema.optional(ChatsSchema.DateTime)
+}).annotations({ identifier: "Ping" })
+
+/**
+ * `PING`: the market checking the endpoint.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Ping extends Schema.Schema.Type<typeof Ping> {}
+
+/**
+ * Any other notification (orders, returns, feedback, questions, types added later):
+ * its `notificationType` and the whole body as it came.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UnknownNotification = Schema.TaggedStruct("UnknownNotification", {
+  notificationType: Schema.String,
+  body: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+}).annotations({ identifier: "UnknownNotification" })
+
+/**
+ * Any other notification, passed on with its type and raw body.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UnknownNotification extends Schema.Schema.Type<typeof UnknownNotification> {}
+
+/**
+ * The four chat events.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ChatEvent = ChatCreated | ChatMessageSent | ChatArbitrageStarted | ChatArbitrageFinished
+
+/**
+ * What the stream of a receiver carries: a chat event or another notification, tagged by `_tag`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Event = ChatEvent | UnknownNotification
+
+/**
+ * Any body the market may POST, as decoded: an event or a ping.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Notification = Event | Ping
+
+/** The schema of each notification type this library reads, by its wire name. */
+const knownSchemas = {
+  PING: Ping,
+  CHAT_CREATED: ChatCreated,
+  CHAT_MESSAGE_SENT: ChatMessageSent,
+  CHAT_ARBITRAGE_STARTED: ChatArbitrageStarted,
+  CHAT_ARBITRAGE_FINISHED: ChatArbitrageFinished
+} as const
+
+/**
+ * The notification types decoded field by field; any other type is an `UnknownNotification`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const knownNotificationTypes: ReadonlyArray<keyof typeof knownSchemas> = Object.keys(knownSchemas) as Array<
+  keyof typeof knownSchemas
+>
+
+const knownDecoders: Readonly<
+  Record<string, (input: unknown) => Either.Either<Notification, ParseResult.ParseIssue>>
+> = Object.fromEntries(
+  Object.entries(knownSchemas).map(([type, schema]) => [
+    type,
+    ParseResult.decodeUnknownEither(schema as Schema.Schema<Notification, unknown>, {
+      errors: "all",
+      onExcessProperty: "ignore"
+    })
+  ])
+)
+
+/**
+ * A body that is not a notification, with a description of what is wrong.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MalformedNotificationError extends Data.TaggedError("MalformedNotificationError")<{
+  readonly message: string
+}> {}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * Decodes a parsed JSON body: a known type field by field, any other `notificationType`
+ * as an `UnknownNotification`; a body without a `notificationType` string is malformed.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeNotification = (body: unknown): Either.Either<Notification, MalformedNotificationError> => {
+  if (!isRecord(body)) {
+    return Either.left(new MalformedNotificationError({ message: "the body must be a JSON object" }))
+  }
+  const type = body.notificationType
+  if (typeof type !== "string" || type.length === 0) {
+    return Either.left(new MalformedNotificationError({ message: "notificationType: expected a non-empty string" }))
+  }
+  const decode = knownDecoders[type]
+  if (decode === undefined) {
+    return Either.right(UnknownNotification.make({ notificationType: type, body }))
+  }
+  return Either.mapLeft(decode(body), (issue) => new MalformedNotificationError({ message: describeIssue(issue) }))
+}
+
+/**
+ * The JSON body of a notification as the market sends it (the inverse of `decodeNotification`):
+ * what a simulator or a test POSTs to a receiver.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodeNotification = (notification: Notification): Record<string, unknown> => {
+  switch (notification._tag) {
+    case "UnknownNotification":
+      return { ...notification.body, notificationType: notification.notificationType }
+    case "Ping":
+      return Schema.encodeSync(Ping)(notification)
+    case "ChatCreated":
+      return Schema.encodeSync(ChatCreated)(notification)
+    case "ChatMessageSent":
+      return Schema.encodeSync(ChatMessageSent)(notification)
+    case "ChatArbitrageStarted":
+      return Schema.encodeSync(ChatArbitrageStarted)(notification)
+    case "ChatArbitrageFinished":
+      return Schema.encodeSync(ChatArbitrageFinished)(notification)
+  }
+}
+
+/**
+ * The identity of an event, by which repeats are recognised: business, chat and message ids
+ * for messages, business and chat for a new chat, plus the time for disputes (a chat may go
+ * to dispute more than once), and the whole body (keys sorted) for other notifications.
+ *
+ * @since 0.1.0
+ * @category duplicates
+ */
+export const duplicateKey = (event: Event): string => {
+  switch (event._tag) {
+    case "ChatCreated":
+      return `CHAT_CREATED:${event.businessId}:${event.chatId}`
+    case "ChatMessageSent":
+      return `CHAT_MESSAGE_SENT:${event.businessId}:${event.chatId}:${event.messageId}`
+    case "ChatArbitrageStarted":
+      return `CHAT_ARBITRAGE_STARTED:${event.businessId}:${event.chatId}:${DateTime.toEpochMillis(event.startedAt)}`
+    case "ChatArbitrageFinished":
+      return `CHAT_ARBITRAGE_FINISHED:${event.businessId}:${event.chatId}:${DateTime.toEpochMillis(event.finishedAt)}`
+    case "UnknownNotification":
+      return `${event.notificationType}:${canonicalJson(event.body)}`
+  }
+}
+
+// -----------------------------------------------------------------------------
+// Receiver
+// -----------------------------------------------------------------------------
+
+/**
+ * The library's name, the default `name` of the success body.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultName = "effect-yandex-market-chats"
+
+/**
+ * The library's version, the default `version` of the success body.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultVersion = "0.1.0"
+
+/**
+ * The path of `sendNotification` in the market's description, the default route.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultPath = "/notification"
+
+/**
+ * The source ranges the market's documentation page on API notifications lists
+ * (https://yandex.ru/dev/market/partner-api/doc/en/push-notifications/; they are not in the
+ * OpenAPI description). Not applied unless passed as `allowedSources`; check the page for changes.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const marketSourceRanges: ReadonlyArray<string> = ["5.45.207.0/25", "141.8.142.0/25", "5.255.253.0/25"]
+
+/**
+ * Settings of a receiver.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** `name` of the success body, 1 to 100 characters. Default `effect-yandex-market-chats`. */
+  readonly name?: string | undefined
+  /** `version` of the success body, 1 to 100 characters. Default this library's version. */
+  readonly version?: string | undefined
+  /** The route of `mount` and `layerServer`. Default `/notification`, the path in the market's description. */
+  readonly path?: HttpRouter.PathInput | undefined
+  /**
+   * A secret path segment (URL-unreserved characters: letters, digits, `-._~`). The route becomes
+   * `/<secret><path>`, and the handler answers 404 to any request whose path lacks the segment.
+   * Default: none.
+   */
+  readonly secret?: Redacted.Redacted<string> | undefined
+  /**
+   * The networks (`5.45.207.0/25`, `2001:db8::/32`) and single addresses allowed to send; anything
+   * else gets 403. Default: no check. See `marketSourceRanges`.
+   */
+  readonly allowedSources?: ReadonlyArray<string> | undefined
+  /**
+   * Where the sender's address is read: `"socket"` (the peer of the connection, default), or
+   * `"x-forwarded-for"` (its last entry) when a trusted reverse proxy stands in front.
+   */
+  readonly addressSource?: AddressSource | undefined
+  /** How many events may wait for the consumer; beyond that the market is answered 500. Default 1000. */
+  readonly capacity?: number | undefined
+  /** How long an accepted notification is remembered to drop its repeats; 0 turns it off. Default 1 hour. */
+  readonly duplicateWindow?: Duration.DurationInput | undefined
+  /** At most this many notifications are remembered at once (the oldest are forgotten first). Default 100,000. */
+  readonly maxRemembered?: number | undefined
+  /** The largest body read, in bytes; a longer one is answered 400. Default 1 MiB. */
+  readonly maxBodyBytes?: number | undefined
+}
+
+/**
+ * A receiver: the handler to serve and the events it accepted.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Receiver {
+  /** The `HttpApp` answering the market: serve it, or route POST `path` to it. */
+  readonly handler: HttpApp.Default<never, HttpServerRequest.HttpServerRequest>
+  /** The route to mount the handler on: `/:secret<path>` when a secret is set, else `path`. */
+  readonly path: HttpRouter.PathInput
+  /** The accepted events, in arrival order, one at a time; meant for a single consumer. Ends when the receiver's scope closes. */
+  readonly events: Stream.Stream<Event>
+  /** How many events are waiting for the consumer. */
+  readonly pending: Effect.Effect<number>
+}
+
+/**
+ * The receiver service, provided by `layer` and `layerServer`.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ChatsNotifications extends Context.Tag("effect-yandex-market-chats/ChatsNotifications")<
+  ChatsNotifications,
+  Receiver
+>() {}
+
+const invalid = (key: string, message: string) => Effect.fail(ConfigError.InvalidData([key], message))
+
+const checkPositiveInt = (key: string, value: number) =>
+  Number.isSafeInteger(value) && value > 0 ? Effect.void : invalid(key, `${key} must be a positive integer`)
+
+const checkLabel = (key: string, value: string) =>
+  value.length >= 1 && value.length <= 100 ? Effect.void : invalid(key, `${key} must be 1 to 100 characters`)
+
+/** Sorts a decoded notification for the handler. */
+const sort = (body: unknown): Either.Either<Decoded<Event>, string> =>
+  Either.match(decodeNotification(body), {
+    onLeft: (error) => Either.left(error.message),
+    onRight: (notification): Either.Either<Decoded<Event>, string> =>
+      notification._tag === "Ping"
+        ? Either.right({ _tag: "Ping" })
+        : Either.right({ _tag: "Event", event: notification, key: duplicateKey(notification) })
+  })
+
+/**
+ * Builds a receiver. Fails with a `ConfigError` on a bad option; the queue is shut down,
+ * and the stream ends, when the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Receiver, ConfigError.ConfigError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const name = options.name ?? defaultName
+    const version = options.version ?? defaultVersion
+    const path = options.path ?? defaultPath
+    const capacity = options.capacity ?? 1000
+    const maxRemembered = options.maxRemembered ?? 100_000
+    const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
+    const secret = options.secret === undefined ? undefined : Redacted.value(options.secret)
+    yield* checkLabel("name", name)
+    yield* checkLabel("version", version)
+    yield* checkPositiveInt("capacity", capacity)
+    yield* checkPositiveInt("maxRemembered", maxRemembered)
+    yield* checkPositiveInt("maxBodyBytes", maxBodyBytes)
+    if (!path.startsWith("/")) yield* invalid("path", "path must start with /")
+    if (secret !== undefined && !secretSegmentPattern.test(secret)) {
+      yield* invalid("secret", "secret must be a non-empty path segment of letters, digits and -._~")
+    }
+    const allowList = options.allowedSources === undefined
+      ? undefined
+      : yield* Either.match(makeAllowList(options.allowedSources), {
+        onLeft: (entry) => invalid("allowedSources", `not an IP address or CIDR range: ${JSON.stringify(entry)}`),
+        onRight: Effect.succeed
+      })
+
+    const queue = yield* Effect.acquireRelease(Queue.dropping<Event>(capacity), Queue.shutdown)
+    const handler = makeHandler({
+      name,
+      version,
+      decode: sort,
+      queue,
+      seen: makeSeenWindow(Duration.toMillis(options.duplicateWindow ?? "1 hour"), maxRemembered),
+      allowList,
+      addressSource: options.addressSource ?? "socket",
+      secret,
+      maxBodyBytes
+    })
+    return {
+      handler,
+      path: secret === undefined ? path : path === "/" ? "/:secret" : `/:secret${path}`,
+      events: Stream.fromQueue(queue, { maxChunkSize: 1 }),
+      pending: Queue.size(queue)
+    }
+  })
+
+/**
+ * A layer of a receiver, for an application that serves the handler from its own router.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<ChatsNotifications, ConfigError.ConfigError> =>
+  Layer.scoped(ChatsNotifications, make(options))
+
+/**
+ * Adds the receiver's route (POST `receiver.path`) to a router.
+ *
+ * @since 0.1.0
+ * @category routing
+ */
+export const mount: {
+  (receiver: Receiver): <E, R>(router: HttpRouter.HttpRouter<E, R>) => HttpRouter.HttpRouter<E, R>
+  <E, R>(router: HttpRouter.HttpRouter<E, R>, receiver: Receiver): HttpRouter.HttpRouter<E, R>
+} = dual(
+  2,
+  <E, R>(router: HttpRouter.HttpRouter<E, R>, receiver: Receiver): HttpRouter.HttpRouter<E, R> =>
+    HttpRouter.post(router, receiver.path, receiver.handler)
+)
+
+// -----------------------------------------------------------------------------
+// Standalone server
+// -----------------------------------------------------------------------------
+
+/**
+ * Settings of the standalone server: the receiver's, and where to listen.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServerOptions extends Options {
+  /** The port; 0 (default) picks a free one. */
+  readonly port?: number | undefined
+  /** The interface to listen on. Default `127.0.0.1` (loopback: put a TLS proxy in front, as the market requires HTTPS). */
+  readonly host?: string | undefined
+}
+
+/**
+ * Where a standalone server listens.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServerInfo {
+  /** The origin, e.g. `http://127.0.0.1:49152`. */
+  readonly url: string
+  /** The port it listens on. */
+  readonly port: number
+  /** The full URL notifications are POSTed to, secret segment included (hence redacted). */
+  readonly endpoint: Redacted.Redacted<string>
+}
+
+/**
+ * The address of a standalone server, provided by `layerServer`.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class NotificationsServer extends Context.Tag("effect-yandex-market-chats/NotificationsServer")<
+  NotificationsServer,
+  ServerInfo
+>() {}
+
+/**
+ * A standalone HTTP server on Node that serves a receiver at POST `path` (404 elsewhere);
+ * provides the receiver and where it listens.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerServer = (
+  options: ServerOptions = {}
+): Layer.Layer<ChatsNotifications | NotificationsServer, ConfigError.ConfigError | ServeError> =>
+  Layer.scopedContext(Effect.gen(function*() {
+    const receiver = yield* make(options)
+    const server = yield* NodeHttpServer.make(() => Http.createServer(), {
+      port: options.port ?? 0,
+      host: options.host ?? "127.0.0.1"
+    })
+    yield* server.serve(yield* HttpRouter.toHttpApp(mount(HttpRouter.empty, receiver)))
+    const address = server.address
+    const host = address._tag === "TcpAddress" ? address.hostname : "127.0.0.1"
+    const port = address._tag === "TcpAddress" ? address.port : 0
+    const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
+    const secret = options.secret === undefined ? "" : `/${Redacted.value(options.secret)}`
+    const path = options.path ?? defaultPath
+    const info: ServerInfo = {
+      url,
+      port,
+      endpoint: Redacted.make(`${url}${secret}${path === "/" && secret !== "" ? "" : path}`)
+    }
+    return Context.make(ChatsNotifications, receiver).pipe(Context.add(NotificationsServer, info))
+  }))
+
+// -----------------------------------------------------------------------------
+// Completion
+// -----------------------------------------------------------------------------
+
+/**
+ * An event with what the chats API says about it: `chat` for `ChatCreated`, `chatMessage`
+ * for `ChatMessageSent`; other events unchanged.
+ *
+ * @since 0.1.0
+ * @category completion
+ */
+export type Completed<E extends Event = Event> = E extends ChatCreated ? E & { readonly chat: ChatsSchema.Chat }
+  : E extends ChatMessageSent ? E & { readonly chatMessage: ChatsSchema.ChatMessage }
+  : E
+
+/**
+ * Completes an event from the chats API: the chat of a `ChatCreated` through `getChat`, the
+ * message of a `ChatMessageSent` through `getChatMessage`; other events pass unchanged.
+ *
+ * @since 0.1.0
+ * @category completion
+ */
+export const complete = <E extends Event>(
+  event: E
+): Effect.Effect<Completed<E>, ChatsError.ChatsClientError, ChatsClient.ChatsClient> =>
+  Effect.flatMap(ChatsClient.ChatsClient, (client): Effect.Effect<Event, ChatsError.ChatsClientError> => {
+    const e: Event = event
+    switch (e._tag) {
+      case "ChatCreated":
+        return Effect.map(client.getChat({ businessId: e.businessId, chatId: e.chatId }), (chat) => ({ ...e, chat }))
+      case "ChatMessageSent":
+        return Effect.map(
+          client.getChatMessage({ businessId: e.businessId, chatId: e.chatId, messageId: e.messageId }),
+          (chatMessage) => ({ ...e, chatMessage })
+        )
+      default:
+        return Effect.succeed(e)
+    }
+  }) as Effect.Effect<Completed<E>, ChatsError.ChatsClientError, ChatsClient.ChatsClient>
