@@ -87,12 +87,15 @@ export const makeHandler = <E>(
     if (request.method !== "POST") {
       return HttpServerResponse.empty({ status: 405, headers: { allow: "POST" } })
     }
+    const tooLarge = `the body is larger than ${config.maxBodyBytes} bytes`
+    if (Number(request.headers["content-length"] ?? 0) > config.maxBodyBytes) return yield* malformed(tooLarge)
+    // a longer body without a Content-Length is cut off mid-read, and its connection with it
     const text = yield* request.text.pipe(
       HttpServerRequest.withMaxBodySize(Option.some(config.maxBodyBytes)),
       Effect.option
     )
     if (Option.isNone(text)) {
-      return yield* malformed(`the body could not be read (at most ${config.maxBodyBytes} bytes are accepted)`)
+      return yield* malformed(`the body could not be read, or ${tooLarge}`)
     }
     const decoded = Either.flatMap(parseJson(text.value), config.decode)
     if (Either.isLeft(decoded)) return yield* malformed(decoded.left)
