@@ -465,6 +465,16 @@ const checkPositiveInt = (key: string, value: number) =>
 const checkLabel = (key: string, value: string) =>
   value.length >= 1 && value.length <= 100 ? Effect.void : invalid(key, `${key} must be 1 to 100 characters`)
 
+/**
+ * Lets the event loop run (a macrotask, not a microtask) before each event is handed over, so
+ * that a consumer doing synchronous work between events cannot hold back the answers to the
+ * market (a PING must be answered within 1 s). Independent of the Clock, so TestClock is unaffected.
+ */
+const yieldToEventLoop: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
 /** Sorts a decoded notification for the handler. */
 const sort = (body: unknown): Either.Either<Decoded<Event>, string> =>
   Either.match(decodeNotification(body), {
@@ -522,7 +532,7 @@ export const make = (options: Options = {}): Effect.Effect<Receiver, ConfigError
     return {
       handler,
       path: secret === undefined ? path : path === "/" ? "/:secret" : `/:secret${path}`,
-      events: Stream.fromQueue(queue, { maxChunkSize: 1 }),
+      events: Stream.fromQueue(queue, { maxChunkSize: 1 }).pipe(Stream.tap(() => yieldToEventLoop)),
       pending: Queue.size(queue)
     }
   })

@@ -143,6 +143,32 @@ describe("chat notifications over loopback", () => {
         yield* Fiber.interrupt(consumer)
       })))
 
+  it.live("PING stays under 1 s with a consumer that blocks the event loop 100 ms per event (figures logged)", () =>
+    withReceiver({}, ({ receiver, send }) =>
+      Effect.gen(function*() {
+        const busy = (millis: number) => {
+          const until = performance.now() + millis
+          while (performance.now() < until) {
+            // synchronous work: nothing else runs meanwhile
+          }
+        }
+        for (let id = 1; id <= 30; id++) expect((yield* send(messageSent(id))).status).toBe(200)
+        const consumer = yield* receiver.events.pipe(Stream.runForEach(() => Effect.sync(() => busy(100))), Effect.fork)
+        const pings: Array<number> = []
+        for (let i = 0; i < 10; i++) {
+          const reply = yield* send(bodies.ping)
+          expect(reply.status).toBe(200)
+          pings.push(reply.millis)
+        }
+        const sorted = [...pings].sort((a, b) => a - b)
+        console.log(
+          `[figures] PING with a consumer blocking 100 ms per event: median ${sorted[5]!.toFixed(1)} ms, ` +
+            `max ${sorted[9]!.toFixed(1)} ms over 10`
+        )
+        expect(sorted[9]!).toBeLessThan(1000)
+        yield* Fiber.interrupt(consumer)
+      })))
+
   it.effect("the success body's time is when handling began, from the Effect Clock", () =>
     withReceiver({}, ({ send }) =>
       Effect.gen(function*() {
