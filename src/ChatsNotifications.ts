@@ -9,14 +9,18 @@
  * - `PING`: 200 `{ version, name, time }` at once; pings are not put on the stream.
  * - any other well-formed notification: 200 as soon as the event is queued, before
  *   the consumer of the stream has seen it.
- * - the same notification again within the duplicate window: 200 as well, and it is
- *   not queued a second time.
+ * - the same notification again within the duplicate window (see `duplicateKey`): 200
+ *   as well, and it is not queued a second time. Not `DUPLICATED_EVENT`: the first copy
+ *   was accepted, and an error answer would only tell the market that delivery failed.
  * - a body that is not JSON, not an object, has no `notificationType`, or is a chat
  *   notification with a missing or malformed field (a `messageId` that is not a
- *   number among them): 400 `{ error: { type: "WRONG_EVENT_FORMAT", message } }`.
+ *   string of digits among them): 400 `{ error: { type: "WRONG_EVENT_FORMAT", message } }`.
  * - the queue is full: 500 `{ error: { type: "UNKNOWN", message } }`, so that the
  *   market sends it again later; it is not remembered as seen.
  * - a sender outside `allowedSources`: 403; a path without the `secret` segment: 404.
+ *
+ * The 200 means "queued in memory": events still queued when the receiver's scope closes
+ * are lost, so persist what must survive a restart as soon as it comes off the stream.
  *
  * @since 0.1.0
  */
@@ -52,7 +56,15 @@ import { makeSeenWindow } from "./internal/notifications/seen.js"
 
 export type {
   /**
-   * The `type` of an error answer: `UNKNOWN`, `WRONG_EVENT_FORMAT` or `DUPLICATED_EVENT`.
+   * Where the sender's address is read: `"socket"` or `"x-forwarded-for"` (its last entry).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  AddressSource,
+  /**
+   * The `type` of an error answer as the description lists them: `UNKNOWN`, `WRONG_EVENT_FORMAT`,
+   * `DUPLICATED_EVENT` (the last one is never sent: repeats are answered 200).
    *
    * @since 0.1.0
    * @category models
@@ -482,7 +494,12 @@ const sort = (body: unknown): Either.Either<Decoded<Event>, string> =>
     onRight: (notification): Either.Either<Decoded<Event>, string> =>
       notification._tag === "Ping"
         ? Either.right({ _tag: "Ping" })
-        : Either.right({ _tag: "Event", event: notification, key: duplicateKey(notification) })
+        : Either.right({
+          _tag: "Event",
+          event: notification,
+          key: duplicateKey(notification),
+          label: notification._tag === "UnknownNotification" ? notification.notificationType : notification._tag
+        })
   })
 
 /**

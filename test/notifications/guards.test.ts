@@ -1,4 +1,4 @@
-import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+import { HttpApp, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigError, Effect, Either, Exit, Layer, Redacted } from "effect"
@@ -49,6 +49,32 @@ describe("secret path segment", () => {
       yield* server.serve(wrong)
       const port = server.address._tag === "TcpAddress" ? server.address.port : 0
       expect((yield* post(`http://127.0.0.1:${port}/notification`, bodies.ping)).status).toBe(404)
+    }).pipe(Effect.scoped))
+})
+
+describe("the handler outside Node's server", () => {
+  it.effect("as a web handler (Request in, Response out), guards and answers are the same", () =>
+    Effect.gen(function*() {
+      const receiver = yield* ChatsNotifications.make({ secret: Redacted.make(secret) })
+      const handle = HttpApp.toWebHandler(receiver.handler)
+      const request = (path: string, body: unknown) =>
+        Effect.promise(() =>
+          handle(new Request(`https://shop.example${path}`, { method: "POST", body: JSON.stringify(body) }))
+        )
+      const ok = yield* request(`/${secret}/notification`, bodies.chatCreated)
+      expect(ok.status).toBe(200)
+      expect(isSuccessBody(yield* Effect.promise(() => ok.json()))).toBe(true)
+      expect((yield* request("/notification", bodies.chatCreated)).status).toBe(404)
+      expect((yield* request(`/${secret}/notification`, { notificationType: "CHAT_CREATED" })).status).toBe(400)
+      expect(yield* receiver.pending).toBe(1)
+      // without a socket there is no address: an allow-list refuses everything
+      const guarded = yield* ChatsNotifications.make({ allowedSources: ["0.0.0.0/0"] })
+      const refused = yield* Effect.promise(() =>
+        HttpApp.toWebHandler(guarded.handler)(
+          new Request("https://shop.example/notification", { method: "POST", body: JSON.stringify(bodies.ping) })
+        )
+      )
+      expect(refused.status).toBe(403)
     }).pipe(Effect.scoped))
 })
 

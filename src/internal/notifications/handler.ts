@@ -10,10 +10,10 @@ import type { SeenWindow } from "./seen.js"
 /** The `type` of an error answer, as the market's description lists them. */
 export type ErrorType = "UNKNOWN" | "WRONG_EVENT_FORMAT" | "DUPLICATED_EVENT"
 
-/** A body as the receiver sorts it: a check, or an event with its duplicate key. */
+/** A body as the receiver sorts it: a check, or an event with its duplicate key and a label for logs. */
 export type Decoded<E> =
   | { readonly _tag: "Ping" }
-  | { readonly _tag: "Event"; readonly event: E; readonly key: string }
+  | { readonly _tag: "Event"; readonly event: E; readonly key: string; readonly label: string }
 
 /** What the handler is built from. */
 export interface HandlerConfig<E> {
@@ -101,16 +101,16 @@ export const makeHandler = <E>(
     if (Either.isLeft(decoded)) return yield* malformed(decoded.left)
     const success = answer(200, successBody(config.name, config.version, receivedAt))
     if (decoded.right._tag === "Ping") return success
-    const { event, key } = decoded.right
+    const { event, key, label } = decoded.right
     const now = yield* Clock.currentTimeMillis
     switch (accept(config, event, key, now)) {
       case "queued":
         return success
       case "duplicate":
-        yield* Effect.logDebug("duplicate notification answered as delivered", key)
+        yield* Effect.logDebug("duplicate notification answered as delivered", label)
         return success
       case "full":
-        yield* Effect.logWarning("notification queue full: answered 500 so that the market retries later", key)
+        yield* Effect.logWarning("notification queue full: answered 500 so that the market retries later", label)
         return answer(500, errorBody("UNKNOWN", "the receiver's queue is full; retry later"))
     }
   }).pipe(Effect.annotateLogs("module", "ChatsNotifications"))
