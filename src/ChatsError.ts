@@ -212,7 +212,12 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
   method: Schema.String,
   path: Schema.String,
   status: Schema.Number,
-  /** What did not match, as Schema's tree formatter describes it. */
+  /**
+   * `not-json` when the body could not be parsed at all (often a body cut off in transit: reads
+   * retry it), `mismatch` when it parsed but does not match the description (not retried).
+   */
+  reason: Schema.Literal("not-json", "mismatch"),
+  /** What did not match. */
   description: Schema.String
 }) {
   /** A readable account of the failure, without secrets. */

@@ -123,6 +123,8 @@ export interface QuotaState {
   readonly remaining: number
   /** When the window resets, in epoch milliseconds. */
   readonly resetsAt: number
+  /** The quota of the window, when the answer said. */
+  readonly limit?: number | undefined
 }
 
 /**

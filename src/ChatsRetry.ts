@@ -48,7 +48,8 @@ export type RetryInput = ChatsError.ChatsClientError
 export type RetrySchedule = Schedule.Schedule<unknown, RetryInput>
 
 /**
- * Tells a failure that may heal by itself: a 500, a 502/503/504 gateway answer, a timeout, or a transport error.
+ * Tells a failure that may heal by itself: a 500, a 502/503/504 gateway answer, a timeout, a transport
+ * error, or a 2xx body that is not JSON (cut off in transit, or a proxy's page).
  *
  * @since 0.1.0
  * @category predicates
@@ -64,6 +65,8 @@ export const isTransient = (error: RetryInput): boolean => {
       return error.reason === "Transport"
     case "ResponseError":
       return error.reason === "Decode" || error.reason === "EmptyBody"
+    case "ResponseDecodeError":
+      return error.reason === "not-json"
     default:
       return false
   }

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { DateTime as EffectDateTime, ParseResult, Schema } from "effect"
 
 // -----------------------------------------------------------------------------
 // Building blocks
@@ -26,13 +26,33 @@ export const Id = Schema.Int.pipe(
   Schema.annotations({ identifier: "Id", description: "A safe integer of at least 1" })
 )
 
+/** RFC 3339 / ISO 8601 date-time with an offset; `T`/`Z` in either case, fractions of any length. */
+const isoDateTime = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/
+
+/** Epoch millis of an RFC 3339 date-time, or NaN; a leap second (`:60`) counts as the next second. */
+const parseDateTime = (s: string): number => {
+  const match = isoDateTime.exec(s)
+  if (match === null) return NaN
+  return match[1] === "60" ? Date.parse(s.replace(/:60(?=[.Zz+-])/, ":59")) + 1000 : Date.parse(s)
+}
+
 /**
  * A date-time in ISO 8601 with an offset (`2017-11-21T00:00:00+03:00`), decoded to a `DateTime.Utc`.
+ * Accepts what RFC 3339 allows (lowercase `t`/`z`, leap seconds, any fraction); encodes as UTC ISO.
  *
  * @since 0.1.0
  * @category primitives
  */
-export const DateTime = Schema.DateTimeUtc
+export const DateTime = Schema.transformOrFail(Schema.String, Schema.DateTimeUtcFromSelf, {
+  strict: true,
+  decode: (s, _, ast) => {
+    const millis = parseDateTime(s)
+    return Number.isNaN(millis)
+      ? ParseResult.fail(new ParseResult.Type(ast, s, `expected an ISO 8601 date-time with an offset, got ${JSON.stringify(s)}`))
+      : ParseResult.succeed(EffectDateTime.unsafeMake(millis))
+  },
+  encode: (dateTime) => ParseResult.succeed(EffectDateTime.formatIso(dateTime))
+}).annotations({ identifier: "DateTime" })
 
 /**
  * An open enum: the known literals, or any other string the server may add later.
@@ -389,15 +409,44 @@ export const maxFileBytes = 5 * 1024 * 1024
  */
 export const maxMessageLength = 4096
 
+/** The length of a string in Unicode code points, as JSON Schema's `maxLength` counts. */
+const codePoints = (s: string): number => {
+  let n = s.length
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    const previous = s.charCodeAt(i - 1)
+    if (c >= 0xdc00 && c <= 0xdfff && previous >= 0xd800 && previous <= 0xdbff) n--
+  }
+  return n
+}
+
 /**
- * The text of a message: 1 to 4096 characters.
+ * The text of a message: 1 to 4096 characters (code points, as the official description counts).
  *
  * @since 0.1.0
  * @category models
  */
 export const MessageText = Schema.String.pipe(
   Schema.minLength(1, { message: () => "a message must not be empty" }),
-  Schema.maxLength(maxMessageLength, { message: () => `a message must be at most ${maxMessageLength} characters` })
+  Schema.filter((s) => s.length <= maxMessageLength || codePoints(s) <= maxMessageLength, {
+    message: () => `a message must be at most ${maxMessageLength} characters`
+  })
+)
+
+/** A token of RFC 9110 (method names, media type parts). */
+const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+
+/**
+ * A media type such as `application/pdf` or `text/plain; charset=utf-8` (RFC 9110), so that it can
+ * go into the part's `Content-Type` header as it is.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const MediaType = Schema.String.pipe(
+  Schema.pattern(new RegExp(`^${token}/${token}(\\s*;\\s*${token}=(${token}|"[^"\\r\\n]*"))*$`), {
+    message: () => "contentType must be a media type such as application/pdf"
+  })
 )
 
 /** The byte size of the data of a file to send. */
@@ -414,7 +463,7 @@ export const FileToSend = Schema.Struct({
   data: Schema.Union(Schema.Uint8ArrayFromSelf, Schema.instanceOf(Blob)).pipe(
     Schema.filter((data) => byteSize(data) <= maxFileBytes || `a file must be at most ${maxFileBytes} bytes (5 MB)`)
   ),
-  contentType: Schema.optional(Schema.String)
+  contentType: Schema.optional(MediaType)
 })
 
 /**

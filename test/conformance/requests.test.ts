@@ -48,25 +48,20 @@ describe.skipIf(!specExists)("requests conform to the official description (../s
     expect(problems).toEqual([])
   })
 
-  // CLIENT BUG (reported to the maintainer, not fixed here): the multipart encoder of
-  // sendFileToChat (src/internal/client/multipart.ts) writes `file.contentType` into the part
-  // header as given, so CR/LF in it injects headers or shifts bytes into the file. `it.fails`
-  // keeps the suite green while the bug is there: remove `.fails` when it is fixed.
+  // Regression (found here, fixed): `file.contentType` went into the part header unchecked, so
+  // CR/LF in it injected headers or shifted bytes into the file. It must be refused now.
   const injection = knownIssues.find((k) => k.id === "multipart-content-type-injection")
   if (injection !== undefined) {
-    it.fails(`CLIENT BUG ${injection.id}: ${injection.description}`, async () => {
+    it(`regression ${injection.id}: ${injection.description}`, async () => {
       expect(await injection.probe()).toEqual([])
     })
   }
 
-  // KNOWN DISCREPANCY (reported to the maintainer, not fixed here): the description's
-  // `maxLength: 4096` on SendMessageToChatRequest.message counts Unicode code points (JSON
-  // Schema), the client counts UTF-16 code units, so a valid 4096-code-point message with emoji
-  // is refused before sending. `it.fails` keeps the suite green while the client behaves so:
-  // drop `.fails` once the client counts code points (or the decision is to keep UTF-16).
+  // Regression (found here, fixed): the description's `maxLength: 4096` counts Unicode code
+  // points (JSON Schema); the client counted UTF-16 units and refused valid messages with emoji.
   const messageLength = knownIssues.find((k) => k.id === "message-length-code-points")
   if (messageLength !== undefined) {
-    it.fails(`KNOWN DISCREPANCY ${messageLength.id}: ${messageLength.description}`, async () => {
+    it(`regression ${messageLength.id}: ${messageLength.description}`, async () => {
       expect(await messageLength.probe()).toEqual([])
     })
   }

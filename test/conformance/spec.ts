@@ -1339,7 +1339,7 @@ export const defaultGenOptions: GenOptions = {
   extraFields: 0.25,
   nullable: 0.2,
   unknownEnum: 0.1,
-  rfc3339Edge: false,
+  rfc3339Edge: true,
   forceTop: []
 }
 

@@ -70,7 +70,12 @@ const quotaOf = (headers: Headers.Headers): QuotaState | undefined => {
   const remaining = headers["x-ratelimit-resource-remaining"]
   const until = headers["x-ratelimit-resource-until"]
   if (remaining === undefined || until === undefined) return undefined
-  const state = { remaining: Number(remaining), resetsAt: new Date(until).getTime() }
+  const limit = Number(headers["x-ratelimit-resource-limit"])
+  const state = {
+    remaining: Number(remaining),
+    resetsAt: new Date(until).getTime(),
+    limit: Number.isFinite(limit) ? limit : undefined
+  }
   return Number.isFinite(state.remaining) && Number.isFinite(state.resetsAt) ? state : undefined
 }
 
@@ -125,7 +130,11 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
             code: "QUOTA_SPENT",
             message: `not sent: the quota of ${spec.operation} is spent until ${DateTime.formatIso(resetsAt)}`
           }],
-          rateLimit: new ChatsError.RateLimitInfo({ remaining: 0, resetsAt })
+          rateLimit: new ChatsError.RateLimitInfo({
+            remaining: 0,
+            resetsAt,
+            ...(state.limit === undefined ? {} : { limit: state.limit })
+          })
         }, { disableValidation: true })
       )
     })

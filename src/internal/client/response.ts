@@ -95,12 +95,12 @@ export const decodeResult = <A, I>(schema: Schema.Schema<A, I>): BodyDecoder<A> 
       try {
         json = JSON.parse(text)
       } catch (e) {
-        return Effect.fail(decodeError(info, response, `the body is not JSON (${(e as Error).message})`))
+        return Effect.fail(decodeError(info, response, "not-json", `the body is not JSON (${(e as Error).message})`))
       }
       const decoded = decode(json)
       return Either.isRight(decoded)
         ? Effect.succeed(decoded.right.result)
-        : Effect.fail(decodeError(info, response, describeIssue(decoded.left)))
+        : Effect.fail(decodeError(info, response, "mismatch", describeIssue(decoded.left)))
     })
 }
 
@@ -117,6 +117,7 @@ export const decodeEmpty: BodyDecoder<void> = (info, response) =>
 const decodeError = (
   info: RequestInfo,
   response: HttpClientResponse.HttpClientResponse,
+  reason: ChatsError.ResponseDecodeError["reason"],
   description: string
 ): ChatsError.ResponseDecodeError =>
   new ChatsError.ResponseDecodeError({
@@ -124,5 +125,6 @@ const decodeError = (
     method: info.method,
     path: info.path,
     status: response.status,
+    reason,
     description
   }, { disableValidation: true })

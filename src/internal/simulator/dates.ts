@@ -10,5 +10,8 @@ const mskOffsetMillis = 3 * 60 * 60 * 1000
 export const formatIso = (millis: number): string =>
   new Date(millis + mskOffsetMillis).toISOString().slice(0, 19) + "+03:00"
 
-/** Formats epoch millis as an RFC 822 / HTTP date, e.g. `Thu, 10 Jul 2018 00:42:42 GMT`. */
-export const formatHttpDate = (millis: number): string => new Date(millis).toUTCString()
+/**
+ * Formats epoch millis as an RFC 822 / HTTP date, e.g. `Thu, 10 Jul 2018 00:42:42 GMT`, rounded up
+ * to the second: the format has no milliseconds, and a reset announced early would invite a refused retry.
+ */
+export const formatHttpDate = (millis: number): string => new Date(Math.ceil(millis / 1000) * 1000).toUTCString()
