@@ -1577,17 +1577,8 @@ export const generate = (
 // Feeding answers through the client
 // -----------------------------------------------------------------------------
 
-/** The seven operations of the description. */
-export const operationIds = [
-  "getChats",
-  "getChatHistory",
-  "createChat",
-  "sendMessageToChat",
-  "sendFileToChat",
-  "getChat",
-  "getChatMessage"
-] as const
-export type OperationId = typeof operationIds[number]
+/** The seven operations of the description, as the client names them. */
+export { operations as operationIds, type Operation as OperationId } from "../../src/ChatsError.js"
 
 /** The operations whose 200 body must carry a `result`. */
 export const resultOperations: ReadonlyArray<OperationId> = [

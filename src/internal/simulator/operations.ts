@@ -4,19 +4,14 @@
  * @internal
  */
 
-/** The names of the seven chat operations (the operationIds of the official description). */
-export const operationNames = [
-  "getChats",
-  "getChatHistory",
-  "createChat",
-  "sendMessageToChat",
-  "sendFileToChat",
-  "getChat",
-  "getChatMessage"
-] as const
+import { type Operation, operations as operationNames } from "../../ChatsError.js"
 
-/** One of the seven chat operations. */
-export type Operation = typeof operationNames[number]
+export {
+  /** The names of the seven chat operations (the operationIds of the official description). */
+  operationNames,
+  /** One of the seven chat operations. */
+  type Operation
+}
 
 /** What the simulator knows of an operation. */
 export interface OperationInfo {
