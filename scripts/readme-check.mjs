@@ -20,7 +20,8 @@ writeFileSync(join(out, "tsconfig.json"), JSON.stringify({
     noUnusedLocals: false,
     paths: {
       "effect-yandex-market-chats": ["../src/index.ts"],
-      "effect-yandex-market-chats/simulator": ["../src/Simulator.ts"]
+      "effect-yandex-market-chats/simulator": ["../src/Simulator.ts"],
+      "effect-yandex-market-chats/notifications": ["../src/ChatsNotifications.ts"]
     }
   },
   include: ["./*.ts"]
