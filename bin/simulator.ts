@@ -2,7 +2,7 @@
  * Starts the Yandex Market chats simulator standalone and serves until SIGINT.
  *
  *   npm run simulator -- --port 8080 [--seed N] [--chats N] [--messages N] [--api-key KEY]
- *                        [--latency MS] [--fault KIND[:PROBABILITY]]... [--quota-scale X]
+ *                        [--latency MS] [--fault KIND[:PROBABILITY]]... [--quota-scale X] [--notify URL]
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Console, Effect } from "effect"
@@ -19,6 +19,7 @@ const usage = `Usage: npm run simulator -- [options]
   --fault KIND[:P]       inject a fault with probability P (default 1); repeatable.
                          kinds: ${Simulator.faults.filter((k) => k !== "latency").join(", ")}
   --quota-scale X        multiply the market's hourly quotas by X
+  --notify URL           POST the market's API notifications (new chats, new messages) to URL
   --help                 show this help`
 
 /** Reads a non-negative number option, or exits with the usage. */
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     latency: { type: "string" },
     fault: { type: "string", multiple: true },
     "quota-scale": { type: "string" },
+    notify: { type: "string" },
     help: { type: "boolean" }
   }
 })
@@ -75,6 +77,7 @@ const options: Simulator.Options = Object.fromEntries(
     messages: numberOption("messages", values.messages),
     apiKey: values["api-key"],
     quotaScale: numberOption("quota-scale", values["quota-scale"]),
+    notificationUrl: values.notify,
     faults
   }).filter(([, value]) => value !== undefined)
 )
@@ -89,6 +92,7 @@ const main = Effect.gen(function*() {
   other business ${sim.otherBusinessId} (403 with the keys above), its Api-Key: ${sim.otherApiKey}
   data:          ${size.chats} chats, ${size.messages} messages over both businesses (seed ${options.seed ?? Simulator.defaultSeed})
   faults:        ${faults.length === 0 ? "none" : JSON.stringify(faults)}
+  notifications: ${options.notificationUrl ?? "off (--notify URL to POST them)"}
   try:           curl -X POST -H 'Api-Key: ${sim.apiKey}' -H 'Content-Type: application/json' -d '{}' \\
                    '${sim.url}/v2/businesses/${sim.businessId}/chats?limit=2'
 Press Ctrl+C to stop.`)

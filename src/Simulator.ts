@@ -34,6 +34,7 @@ import { type ChatDto, chatToDto, type MessageDto, messageToDto } from "./intern
 import { type Operation, operationNames } from "./internal/simulator/operations.js"
 import { deriveSeed, makeRandom } from "./internal/simulator/random.js"
 import { type LimitsConfig, makeLimitsConfig, RateLimits } from "./internal/simulator/rateLimits.js"
+import { Notifier } from "./internal/simulator/notifier.js"
 import { makeApp } from "./internal/simulator/routes.js"
 import { seedBusiness } from "./internal/simulator/seed.js"
 import { type SentRecord, StatsState } from "./internal/simulator/stats.js"
@@ -185,6 +186,11 @@ export interface Options {
   readonly faults?: ReadonlyArray<FaultRule>
   /** The largest file `sendFileToChat` accepts, in bytes (default 5 MB). */
   readonly maxFileBytes?: number
+  /**
+   * Where to POST the market's API notifications (`CHAT_CREATED`, `CHAT_MESSAGE_SENT`, ...) when chats
+   * are opened and messages appear, e.g. a `ChatsNotifications` receiver's URL (default: none).
+   */
+  readonly notificationUrl?: string
 }
 
 /**
@@ -234,6 +240,8 @@ export interface Stats {
   readonly maxInFlight: number
   /** Every message and file posted through the API, in order. */
   readonly sent: ReadonlyArray<SentMessage>
+  /** Notifications POSTed to `notificationUrl`: accepted with 200, given up, and tries (retries included). */
+  readonly notifications: { readonly delivered: number; readonly failed: number; readonly attempts: number }
 }
 
 /**
@@ -271,6 +279,14 @@ export interface Service {
   readonly size: Effect.Effect<{ readonly chats: number; readonly messages: number }>
   /** Makes the customer of a chat write a message (status becomes WAITING_FOR_PARTNER). */
   readonly customerWrites: (chatId: number, text: string) => Effect.Effect<MessageDto, NoSuchChat>
+  /** Starts a dispute on a chat (status WAITING_FOR_ARBITER), notifying `CHAT_ARBITRAGE_STARTED`. */
+  readonly startArbitrage: (chatId: number) => Effect.Effect<void, NoSuchChat>
+  /** Ends the dispute of a chat (status FINISHED), notifying `CHAT_ARBITRAGE_FINISHED`. */
+  readonly finishArbitrage: (chatId: number) => Effect.Effect<void, NoSuchChat>
+  /** Where notifications go from now on; `undefined` stops them. */
+  readonly setNotificationUrl: (url: string | undefined) => Effect.Effect<void>
+  /** Sends a `PING` notification, as the market does to check an endpoint. */
+  readonly ping: Effect.Effect<void>
   /**
    * Adds a business seeded with `chats` and `messages` (default 10 and 100) and a credential for it
    * (`apiKey`, default generated); returns its id and key.
@@ -365,6 +381,9 @@ export const make = (options: Options = {}): Effect.Effect<Service, ServeError, 
     credentials.grant({ kind: "apiKey", token: otherApiKey }, [otherBusinessId])
 
     const limits = new RateLimits(limitsOf(options))
+    const notifier = new Notifier(options.notificationUrl)
+    store.onLive = notifier.publish
+    yield* Effect.forkScoped(notifier.run)
     const faultState = new Faults(makeRandom(deriveSeed(seed, "faults")), options.faults ?? [])
     const stats = new StatsState()
 
@@ -381,6 +400,17 @@ export const make = (options: Options = {}): Effect.Effect<Service, ServeError, 
       maxFileBytes: options.maxFileBytes ?? marketMaxFileBytes,
       maxMessageLength
     }))
+
+    /** Moves a chat into or out of a dispute and notifies it. */
+    const dispute = (chatId: number, status: "WAITING_FOR_ARBITER" | "FINISHED", kind: "arbitrageStarted" | "arbitrageFinished") =>
+      Effect.suspend(() => {
+        const chat = store.chats.get(chatId)
+        if (!chat) return Effect.fail(new NoSuchChat({ chatId }))
+        chat.status = status
+        chat.updatedAt = Date.now()
+        notifier.publish({ kind, chat, at: chat.updatedAt })
+        return Effect.void
+      })
 
     const service: Service = {
       url,
@@ -404,7 +434,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, ServeError, 
           faults: { ...faultState.injected },
           inFlight: limits.totalInFlight(),
           maxInFlight: limits.maxInFlight,
-          sent: stats.sent.map((record) => ({ ...record }))
+          sent: stats.sent.map((record) => ({ ...record })),
+          notifications: { ...notifier.stats }
         }
       }),
       resetStats: Effect.sync(() => {
@@ -425,6 +456,10 @@ export const make = (options: Options = {}): Effect.Effect<Service, ServeError, 
           const message = store.addMessage(chat, { sender: "CUSTOMER", createdAt: Date.now(), text }, true)
           return Effect.succeed(messageToDto(message, url))
         }),
+      startArbitrage: (chatId) => dispute(chatId, "WAITING_FOR_ARBITER", "arbitrageStarted"),
+      finishArbitrage: (chatId) => dispute(chatId, "FINISHED", "arbitrageFinished"),
+      setNotificationUrl: (notificationUrl) => Effect.sync(() => void (notifier.url = notificationUrl)),
+      ping: Effect.sync(() => notifier.ping(Date.now())),
       addBusiness: (added = {}) =>
         Effect.sync(() => {
           let id = added.businessId ?? 100_001

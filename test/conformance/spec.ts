@@ -1577,8 +1577,10 @@ export const generate = (
 // Feeding answers through the client
 // -----------------------------------------------------------------------------
 
+import { type Operation as OperationId, operations as operationIds } from "../../src/ChatsError.js"
+
 /** The seven operations of the description, as the client names them. */
-export { operations as operationIds, type Operation as OperationId } from "../../src/ChatsError.js"
+export { type OperationId, operationIds }
 
 /** The operations whose 200 body must carry a `result`. */
 export const resultOperations: ReadonlyArray<OperationId> = [

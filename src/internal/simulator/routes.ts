@@ -156,7 +156,7 @@ const createChat: Handler = (env, call) =>
       ...(campaignId !== undefined ? { campaignId } : {}),
       createdAt: call.now,
       updatedAt: call.now
-    })
+    }, true)
     env.stats.chatsCreated++
     return { result: { chatId: chat.chatId } }
   })
@@ -166,8 +166,10 @@ const sendMessageToChat: Handler = (env, call) =>
     const chat = yield* queryChat(env, call)
     const { message } = yield* readJsonObject(call.request)
     if (typeof message !== "string") return yield* badRequest("message is required and must be a string")
-    if (message.length < 1 || message.length > env.maxMessageLength) {
-      return yield* badRequest(`message must be 1 to ${env.maxMessageLength} characters, got ${message.length}`)
+    // characters are counted as the official description does: in code points
+    const length = [...message].length
+    if (length < 1 || length > env.maxMessageLength) {
+      return yield* badRequest(`message must be 1 to ${env.maxMessageLength} characters, got ${length}`)
     }
     const stored = env.store.addMessage(chat, { sender: "PARTNER", createdAt: call.now, text: message }, true)
     env.stats.messagesSent++

@@ -13,6 +13,7 @@ import type {
   MessageRecord,
   Sender
 } from "./model.js"
+import type { LiveEvent } from "./notifier.js"
 
 /** The filters of `getChats`, validated. */
 export interface ChatFilter {
@@ -80,6 +81,8 @@ export class Store {
   private readonly byContext = new Map<string, ChatRecord>()
   private nextChatId = firstChatId
   private nextMessageId = firstMessageId
+  /** Told of every chat opened and every message added live (not of the seeded ones). */
+  onLive: ((event: LiveEvent) => void) | undefined = undefined
 
   /** Adds a business (or returns the existing one). */
   addBusiness(businessId: number, campaignIds: ReadonlyArray<number>): BusinessRecord {
@@ -90,8 +93,8 @@ export class Store {
     return business
   }
 
-  /** Adds a chat to its business, giving it the next chat id. */
-  addChat(fields: NewChat): ChatRecord {
+  /** Adds a chat to its business, giving it the next chat id; `live` for a chat opened now (not seeded). */
+  addChat(fields: NewChat, live = false): ChatRecord {
     const business = this.businesses.get(fields.businessId)
     if (!business) throw new Error(`unknown business ${fields.businessId}`)
     const chat: ChatRecord = { ...fields, chatId: this.nextChatId++, messages: [] }
@@ -102,10 +105,14 @@ export class Store {
       const key = contextKey(chat.businessId, chat.contextType, contextId)
       if (!this.byContext.has(key)) this.byContext.set(key, chat)
     }
+    if (live) this.onLive?.({ kind: "chatCreated", chat })
     return chat
   }
 
-  /** Appends a message to a chat; with `touch`, moves the chat's `updatedAt` and status as a live message does. */
+  /**
+   * Appends a message to a chat; with `touch` (a live message, not a seeded one), moves the chat's
+   * `updatedAt` and status as a live message does, and tells `onLive`.
+   */
   addMessage(chat: ChatRecord, message: NewMessage, touch: boolean): MessageRecord {
     const messageId = this.nextMessageId++
     const files = message.files?.map((file, index): FileRecord => {
@@ -124,6 +131,7 @@ export class Store {
     if (touch) {
       chat.updatedAt = Math.max(chat.updatedAt, message.createdAt)
       chat.status = statusAfter(message.sender, chat.status)
+      this.onLive?.({ kind: "messageSent", chat, message: record })
     }
     return record
   }
