@@ -4,7 +4,7 @@
  */
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -87,5 +87,51 @@ layer(Simulator.layer({ seed: 3, chats: 120, messages: 2_400 }), { timeout: 120_
         expect(result.stderr).toContain("no access")
         expect(result.stdout + result.stderr).not.toContain(sim.apiKey)
       }))
+  }
+)
+
+layer(Simulator.layer({ seed: 5, chats: 20, messages: 100 }), { timeout: 120_000, excludeTestServices: true })(
+  "the notification loop",
+  (it) => {
+    it.effect("the simulator notifies a customer's message; the bot fetches it and answers, end to end", () =>
+      Effect.gen(function*() {
+        const sim = yield* Simulator.Simulator
+        const bot = spawn(process.execPath, ["--import", "tsx", "examples/notification-bot.ts"], {
+          env: { ...process.env, YANDEX_MARKET_BASE_URL: sim.url, YANDEX_MARKET_API_KEY: sim.apiKey, NOTIFICATIONS_PORT: "0" },
+          stdio: ["ignore", "pipe", "pipe"]
+        })
+        yield* Effect.addFinalizer(() => Effect.sync(() => bot.kill()))
+        let output = ""
+        bot.stdout.on("data", (chunk) => void (output += String(chunk)))
+        bot.stderr.on("data", (chunk) => void (output += String(chunk)))
+        /** Waits (30 s at most) for the bot to print a line that matches. */
+        const waitFor = (pattern: RegExp) =>
+          Effect.gen(function*() {
+            for (let i = 0; i < 600; i++) {
+              const match = pattern.exec(output)
+              if (match !== null) return match
+              yield* Effect.sleep("50 millis")
+            }
+            return yield* Effect.dieMessage(`the bot never printed ${pattern}; it printed:\n${output}`)
+          })
+        const endpoint = (yield* waitFor(/listening for notifications on (\S+)/))[1]
+        expect(endpoint).toBeDefined()
+        yield* sim.setNotificationUrl(endpoint)
+        yield* sim.ping
+
+        const chat = (yield* sim.chats())[0]!
+        const message = yield* sim.customerWrites(chat.chatId, "Хочу оформить возврат, как это сделать?")
+        yield* waitFor(new RegExp(`answered chat ${chat.chatId} \\(message ${message.messageId}\\)`))
+        const last = (yield* sim.messages(chat.chatId)).at(-1)!
+        expect(last.sender).toBe("PARTNER")
+        expect(last.message).toContain("возврат")
+        // the bot's own answer is notified too, and it does not answer itself
+        yield* Effect.sleep("500 millis")
+        expect((yield* sim.messages(chat.chatId)).filter((m) => m.sender === "PARTNER" && m.messageId > message.messageId))
+          .toHaveLength(1)
+        const { notifications } = yield* sim.stats
+        expect(notifications.delivered).toBeGreaterThanOrEqual(3) // PING, the customer's message, the answer
+        expect(notifications.failed).toBe(0)
+      }).pipe(Effect.scoped))
   }
 )
