@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Args, Command, Options } from "@effect/cli"
+import { Args, Command, HelpDoc, Options, ValidationError } from "@effect/cli"
 import { FileSystem, Path } from "@effect/platform"
 import { Array as Arr, Chunk, Console, Effect, Either, Option, Schema, Stream } from "effect"
 import * as ChatsClient from "../ChatsClient.js"
@@ -42,6 +42,34 @@ const chatIdArg = Args.integer({ name: "chatId" }).pipe(
   Args.withSchema(ChatsSchema.Id),
   Args.withDescription("The chat's id.")
 )
+
+/** A positive safe integer written in decimal. */
+const parseId = (text: string): Option.Option<number> => {
+  const value = /^\d{1,16}$/.test(text) ? Number(text) : NaN
+  return Number.isSafeInteger(value) && value >= 1 ? Option.some(value) : Option.none()
+}
+
+/**
+ * A repeatable id option. (`Options.integer(...).pipe(Options.repeated)` of @effect/cli 0.77 refuses
+ * an option given once, validating the parsed number again as text; so the values are read as
+ * text and parsed here.)
+ */
+const repeatedIds = (name: string, description: string): Options.Options<Array<number>> =>
+  Options.text(name).pipe(
+    Options.withPseudoName("ID"),
+    Options.repeated,
+    Options.mapEffect((values) =>
+      Effect.forEach(values, (text) =>
+        Option.match(parseId(text), {
+          onNone: () =>
+            Effect.fail(ValidationError.invalidValue(
+              HelpDoc.p(`--${name} expects an id (an integer of at least 1), got '${text}'`)
+            )),
+          onSome: Effect.succeed
+        }))
+    ),
+    Options.withDescription(description)
+  )
 
 /** The `--json` flag. */
 const jsonFlag = (what: string) =>
@@ -106,16 +134,8 @@ export const list = Command.make("list", {
     Options.repeated,
     Options.withDescription("Only chats on this kind of context; repeat for several.")
   ),
-  orders: Options.integer("order").pipe(
-    Options.withPseudoName("ID"),
-    Options.repeated,
-    Options.withDescription("Only the chat on this order; repeat for several.")
-  ),
-  returns: Options.integer("return").pipe(
-    Options.withPseudoName("ID"),
-    Options.repeated,
-    Options.withDescription("Only the chat on this return; repeat for several.")
-  ),
+  orders: repeatedIds("order", "Only the chat on this order; repeat for several."),
+  returns: repeatedIds("return", "Only the chat on this return; repeat for several."),
   limit: Options.integer("limit").pipe(
     Options.withPseudoName("N"),
     Options.optional,
@@ -265,10 +285,12 @@ export const open = Command.make("open", {
   globals: Client.commandOptions,
   context: Options.integer("order").pipe(
     Options.withPseudoName("ID"),
+    Options.withSchema(ChatsSchema.Id),
     Options.withDescription("The order to open a chat on."),
     Options.orElseEither(
       Options.integer("return").pipe(
         Options.withPseudoName("ID"),
+        Options.withSchema(ChatsSchema.Id),
         Options.withDescription("The return to open a chat on.")
       )
     )
@@ -292,7 +314,11 @@ export const open = Command.make("open", {
  * @since 0.1.0
  * @category commands
  */
-export const get = Command.make("get", { globals: Client.commandOptions, chatId: chatIdArg, json: jsonFlag("the chat") }, (options) =>
+export const get = Command.make("get", {
+  globals: Client.commandOptions,
+  chatId: chatIdArg,
+  json: jsonFlag("the chat")
+}, (options) =>
   withChats(options.globals, (chats, businessId) =>
     chats.getChat({ businessId, chatId: options.chatId }).pipe(
       Effect.flatMap((chat) => Console.log(options.json ? Render.chatJson(chat) : Render.chatDetails(chat).join("\n")))

@@ -280,6 +280,7 @@ layer(Simulator.layer({ seed: 5, chats: 60, messages: 1_500 }), { timeout: 60_00
         Effect.gen(function*() {
           expect((yield* cli(["open"])).code).toBe(2)
           expect((yield* cli(["open", "--order", "1", "--return", "2"])).code).toBe(2)
+          expect((yield* cli(["open", "--order", "0"])).code).toBe(2)
         }))
 
       it.effect("get prints one chat, as fields or as JSON", () =>
