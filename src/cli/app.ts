@@ -6,7 +6,7 @@
  */
 import { type CliApp, Command, ValidationError } from "@effect/cli"
 import type { HttpClient } from "@effect/platform"
-import { Cause, Console, DateTime, Effect, Option, Predicate } from "effect"
+import { Cause, Console, DateTime, Effect, Logger, Option, Predicate } from "effect"
 import { command } from "./commands.js"
 
 /**
@@ -86,6 +86,8 @@ export const run = (
 ): Effect.Effect<number, never, CliApp.CliApp.Environment | HttpClient.HttpClient> =>
   Command.run(command, { name, version: options.version ?? "0.1.0" })(argv).pipe(
     Effect.as(ExitCode.ok as number),
+    // logs (`--log-level debug`: retries, quota waits) go to stderr, away from the data on stdout
+    Effect.provide(Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger))),
     Effect.catchAllCause((cause) => {
       if (Cause.isInterruptedOnly(cause)) return Effect.succeed(ExitCode.interrupted)
       const failure = Cause.failureOption(cause)
