@@ -59,6 +59,13 @@ describe("the packed package", () => {
     expect(out.statuses).toBe(6)
   })
 
+  it("ships the ym-chats command, which starts from the tarball", () => {
+    const pkg = JSON.parse(run("cat", [join(installed, "package.json")], app)) as { bin: Record<string, string> }
+    const help = run(process.execPath, [join(installed, pkg.bin["ym-chats"]!), "--help"], app)
+    expect(help).toContain("ym-chats")
+    expect(help).toContain("send-file")
+  })
+
   for (const [module, moduleResolution] of [["node16", "node16"], ["esnext", "bundler"]] as const) {
     it(`type-checks from TypeScript with moduleResolution ${moduleResolution}`, () => {
       const dir = join(app, `ts-${moduleResolution}`)
