@@ -80,27 +80,47 @@ export type BodyDecoder<A> = (
   response: HttpClientResponse.HttpClientResponse
 ) => Effect.Effect<A, ChatsError.HttpStatusError | ChatsError.ResponseDecodeError | HttpClientError.ResponseError>
 
+/** Why a 2xx body could not be decoded. */
+export interface DecodeFailure {
+  readonly reason: ChatsError.ResponseDecodeError["reason"]
+  readonly description: string
+}
+
+/**
+ * Decodes the text of a success body `{ result: A }`: parses it and decodes `result` with the
+ * schema (unknown fields ignored). Built once per operation.
+ */
+export const decodeResultText = <A, I>(schema: Schema.Schema<A, I>): (text: string) => Either.Either<A, DecodeFailure> => {
+  const decode = ParseResult.decodeUnknownEither(Schema.Struct({ result: schema }), { onExcessProperty: "ignore" })
+  return (text) => {
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (e) {
+      return Either.left({ reason: "not-json", description: `the body is not JSON (${(e as Error).message})` })
+    }
+    const decoded = decode(json)
+    return Either.isRight(decoded)
+      ? Either.right(decoded.right.result)
+      : Either.left({ reason: "mismatch", description: describeIssue(decoded.left) })
+  }
+}
+
 /**
  * A decoder for an operation whose success body is `{ result: A }`: checks the status,
  * reads the body once as text, parses it and decodes it with the schema (unknown fields ignored).
  */
 export const decodeResult = <A, I>(schema: Schema.Schema<A, I>): BodyDecoder<A> => {
-  const decode = ParseResult.decodeUnknownEither(Schema.Struct({ result: schema }), { onExcessProperty: "ignore" })
+  const decodeText = decodeResultText(schema)
   return (info, response) =>
     Effect.flatMap(response.text, (text): Effect.Effect<A, ChatsError.HttpStatusError | ChatsError.ResponseDecodeError> => {
       if (response.status < 200 || response.status >= 300) {
         return Effect.fail(statusError(info, response, text))
       }
-      let json: unknown
-      try {
-        json = JSON.parse(text)
-      } catch (e) {
-        return Effect.fail(decodeError(info, response, "not-json", `the body is not JSON (${(e as Error).message})`))
-      }
-      const decoded = decode(json)
+      const decoded = decodeText(text)
       return Either.isRight(decoded)
-        ? Effect.succeed(decoded.right.result)
-        : Effect.fail(decodeError(info, response, "mismatch", describeIssue(decoded.left)))
+        ? Effect.succeed(decoded.right)
+        : Effect.fail(decodeError(info, response, decoded.left.reason, decoded.left.description))
     })
 }
 
