@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: every benchmark of the client, with the server in its own process.
+ *
+ *   npm run bench [-- --quick] [-- --only pages,decode,memory,throughput] [-- --json FILE]
+ *
+ * Starts `bench/server.ts` (the simulator, and fixed pages next to it) in one process, runs each
+ * section in a fresh client process (`bench/pages.ts`, `bench/decode.ts`, `bench/memory.ts` once
+ * per run, `bench/throughput.ts`), and prints the figures as Markdown tables: median of the rounds,
+ * with min and max. `--quick` runs fewer rounds (for a smoke test; not for figures).
+ * The full run takes about five minutes on 2 cores.
+ */
+import { spawn } from "node:child_process"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { availableParallelism, cpus, totalmem } from "node:os"
+import type { DecodeResult } from "./decode.js"
+import { args, fmt, fmtSpread, resultPrefix, spread, startServer, stopServer } from "./lib.js"
+import type { MemoryResult } from "./memory.js"
+import type { PagesResult } from "./pages.js"
+import type { ThroughputResult } from "./throughput.js"
+
+const options = args()
+const quick = options.has("quick")
+const sections = options.get("only")?.split(",") ?? ["pages", "decode", "memory", "throughput"]
+const here = new URL(".", import.meta.url).pathname
+const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js"
+
+/** Runs a section script in a fresh process and returns its result line. */
+const section = <A>(script: string, scriptArgs: ReadonlyArray<string>, env: Record<string, string>, execArgs: ReadonlyArray<string> = []): Promise<A> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...execArgs, "--import", "tsx", `${here}${script}${ext}`, ...scriptArgs], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, ...env }
+    })
+    let out = ""
+    child.stdout.on("data", (chunk) => (out += chunk))
+    child.on("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith(resultPrefix))
+      if (code !== 0 || line === undefined) return reject(new Error(`${script} exited with ${code}\n${out}`))
+      resolve(JSON.parse(line.slice(resultPrefix.length)) as A)
+    })
+  })
+
+const lines: Array<string> = []
+const print = (text = "") => {
+  lines.push(text)
+  console.log(text)
+}
+
+const started = Date.now()
+const server = await startServer()
+const env = { BENCH_SERVER: JSON.stringify(server.info) }
+const results: Record<string, unknown> = {}
+
+try {
+  print(`# npm run bench — ${new Date().toISOString()}`)
+  print()
+  print(`node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GB`)
+
+  if (sections.includes("pages")) {
+    const rounds = quick ? 3 : 9
+    const pages = quick ? 100 : 300
+    console.error(`section 1: cost per decoded page (${rounds} rounds of ${pages} pages per row)`)
+    const pagesResults = await section<Array<PagesResult>>("pages", ["--rounds", String(rounds), "--pages", String(pages)], env)
+    results["pages"] = pagesResults
+    for (const r of pagesResults) {
+      print()
+      print(`## 1. Cost per decoded page: ${r.kind === "history" ? `history page, ${r.items} messages` : `chats page, ${r.items} chats`} (${(r.bytes / 1024).toFixed(1)} KB)`)
+      print()
+      print(`${r.rounds} rounds of ${r.pages} sequential pages per row, rows interleaved; median (min–max) of the rounds. CPU = user + system of the client process.`)
+      print()
+      print("| client | CPU µs/page | × floor (CPU, same round) | wall µs/page |")
+      print("|---|---:|---:|---:|")
+      for (const row of r.rows) {
+        print(`| ${row.label} | ${fmtSpread(spread(row.cpuUs), 0)} | ${fmtSpread(spread(row.cpuRatio), 2, "×")} | ${fmtSpread(spread(row.wallUs), 0)} |`)
+      }
+    }
+  }
+
+  if (sections.includes("decode")) {
+    const rounds = quick ? 3 : 9
+    console.error(`section 4: decoding alone (${rounds} rounds)`)
+    const decodeResults = await section<Array<DecodeResult>>("decode", ["--rounds", String(rounds), "--millis", quick ? "100" : "300"], env)
+    results["decode"] = decodeResults
+    print()
+    print("## 4. Decoding alone (no I/O)")
+    print()
+    print("CPU µs per item (message or chat) for the fixed pages' bodies, from text; median (min–max) of the rounds.")
+    print()
+    print("| page | decoder | µs/item | × JSON.parse |")
+    print("|---|---|---:|---:|")
+    for (const r of decodeResults) {
+      for (const row of r.rows) {
+        print(`| ${r.kind} (${r.items} ${r.kind === "history" ? "messages" : "chats"}) | ${row.label} | ${fmtSpread(spread(row.usPerItem), 2)} | ${fmtSpread(spread(row.ratio), 1, "×")} |`)
+      }
+    }
+  }
+
+  if (sections.includes("memory")) {
+    const runs = quick ? 1 : 5
+    const lengths = [10_000, 100_000]
+    console.error(`section 2: memory of a long stream (${runs} runs per length, one process each)`)
+    const memory: Record<string, Array<MemoryResult>> = {}
+    for (let run = 0; run < runs; run++) {
+      for (const n of lengths) {
+        const result = await section<MemoryResult>("memory", ["--messages", String(n)], env)
+        ;(memory[String(n)] ??= []).push(result)
+        console.error(`  ${n} messages, run ${run + 1}/${runs}: peak heap +${fmt(result.peakHeapGrowthMB)} MB, retained +${fmt(result.retainedHeapGrowthMB)} MB, RSS +${fmt(result.peakRssGrowthMB)} MB, ${fmt(result.wallMs / 1000)} s`)
+      }
+    }
+    results["memory"] = memory
+    print()
+    print("## 2. Memory of a long stream")
+    print()
+    print(`\`streamChatHistory\` (pages of 100, layerUndici, the simulator serving), consumed one message at a time; ${runs} runs per length, each in a fresh process after a warm-up; median (min–max). Peak: \`heapUsed\` read after every page, no forced GC. Retained: \`heapUsed\` after a full GC at each tenth of the stream.`)
+    print()
+    print("| messages | peak heap growth MB | retained heap growth MB | peak RSS growth MB | time s | client CPU µs/message |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for (const n of lengths) {
+      const rs = memory[String(n)]!
+      print(`| ${n.toLocaleString("en")} | ${fmtSpread(spread(rs.map((r) => r.peakHeapGrowthMB)), 1)} | ${fmtSpread(spread(rs.map((r) => r.retainedHeapGrowthMB)), 2)} | ${fmtSpread(spread(rs.map((r) => r.peakRssGrowthMB)), 1)} | ${fmtSpread(spread(rs.map((r) => r.wallMs / 1000)), 2)} | ${fmtSpread(spread(rs.map((r) => r.cpuMs * 1000 / r.messages)), 1)} |`)
+    }
+  }
+
+  if (sections.includes("throughput")) {
+    const rounds = quick ? 1 : 5
+    console.error(`section 3: throughput under the parallel limit (${rounds} rounds)`)
+    const t = await section<ThroughputResult>("throughput", ["--rounds", String(rounds)], env)
+    results["throughput"] = t
+    const all420 = [...t.sequential, ...t.concurrent].reduce((n, r) => n + r.status420, 0)
+    print()
+    print("## 3. Throughput under the parallel limit")
+    print()
+    print(`Full histories of ${t.chats} chats (${t.concurrent[0]?.requests ?? "?"} requests, ${t.concurrent[0]?.messages ?? "?"} messages), simulator latency ${t.latencyMillis} ms per request, layerUndici; ${rounds} rounds, median (min–max). 420s counted by the simulator.`)
+    print()
+    print("| run | wall s | client CPU ms | 420 answers | most in flight |")
+    print("|---|---:|---:|---:|---:|")
+    print(`| sequential | ${fmtSpread(spread(t.sequential.map((r) => r.wallMs / 1000)), 2)} | ${fmtSpread(spread(t.sequential.map((r) => r.cpuMs)), 0)} | ${t.sequential.reduce((n, r) => n + r.status420, 0)} | ${Math.max(...t.sequential.map((r) => r.maxInFlight))} |`)
+    print(`| \`concurrency: ${t.concurrency}\` | ${fmtSpread(spread(t.concurrent.map((r) => r.wallMs / 1000)), 2)} | ${fmtSpread(spread(t.concurrent.map((r) => r.cpuMs)), 0)} | ${t.concurrent.reduce((n, r) => n + r.status420, 0)} | ${Math.max(...t.concurrent.map((r) => r.maxInFlight))} |`)
+    print(`| **speed-up** | **${fmtSpread(spread(t.speedup), 2, "×")}** | | ${all420} in all | |`)
+  }
+
+  print()
+  print(`(whole run: ${((Date.now() - started) / 1000).toFixed(0)} s)`)
+} finally {
+  await stopServer(server.child)
+}
+
+const json = options.get("json")
+mkdirSync(".bench", { recursive: true })
+writeFileSync(json ?? ".bench/latest.json", JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2))
+writeFileSync(".bench/latest.md", lines.join("\n") + "\n")
