@@ -1,8 +1,8 @@
 /**
  * Turning an HTTP answer into a decoded result or a typed error.
  */
-import type { HttpClientError, HttpClientResponse } from "@effect/platform"
-import { Effect, Either, ParseResult, Schema } from "effect"
+import type { HttpClientResponse } from "@effect/platform"
+import { Either, ParseResult, Schema } from "effect"
 import * as ChatsError from "../../ChatsError.js"
 import { ApiError } from "../../ChatsSchema.js"
 import { describeIssue } from "./issues.js"
@@ -74,11 +74,20 @@ export const statusError = (
   }
 }
 
-/** A decoder of a success body, built once per operation. */
-export type BodyDecoder<A> = (
-  info: RequestInfo,
-  response: HttpClientResponse.HttpClientResponse
-) => Effect.Effect<A, ChatsError.HttpStatusError | ChatsError.ResponseDecodeError | HttpClientError.ResponseError>
+/**
+ * How an operation turns an answer into its result, built once per operation. The client reads
+ * the body (while it holds its slot at the gate), then decodes it.
+ */
+export interface BodyDecoder<A> {
+  /** Whether a 2xx answer is a success even when its body cannot be read (its text is then empty). */
+  readonly lenient: boolean
+  /** The result, or the typed error, of an answer whose body was read as `text`. */
+  readonly decode: (
+    info: RequestInfo,
+    response: HttpClientResponse.HttpClientResponse,
+    text: string
+  ) => Either.Either<A, ChatsError.HttpStatusError | ChatsError.ResponseDecodeError>
+}
 
 /** Why a 2xx body could not be decoded. */
 export interface DecodeFailure {
@@ -88,9 +97,13 @@ export interface DecodeFailure {
 
 /**
  * Decodes the text of a success body `{ result: A }`: parses it and decodes `result` with the
- * schema (unknown fields ignored). Built once per operation.
+ * schema (unknown fields ignored). Built once per operation. `fast`, when given, decodes the
+ * result the way the schema does, or gives `undefined` to leave it to the schema (see `fastDecode.ts`).
  */
-export const decodeResultText = <A, I>(schema: Schema.Schema<A, I>): (text: string) => Either.Either<A, DecodeFailure> => {
+export const decodeResultText = <A, I>(
+  schema: Schema.Schema<A, I>,
+  fast?: ((result: unknown) => A | undefined) | undefined
+): (text: string) => Either.Either<A, DecodeFailure> => {
   const decode = ParseResult.decodeUnknownEither(Schema.Struct({ result: schema }), { onExcessProperty: "ignore" })
   return (text) => {
     let json: unknown
@@ -99,6 +112,11 @@ export const decodeResultText = <A, I>(schema: Schema.Schema<A, I>): (text: stri
     } catch (e) {
       return Either.left({ reason: "not-json", description: `the body is not JSON (${(e as Error).message})` })
     }
+    if (fast !== undefined && typeof json === "object" && json !== null && !Array.isArray(json)) {
+      const result = (json as { readonly result?: unknown }).result
+      const decoded = result === undefined ? undefined : fast(result)
+      if (decoded !== undefined) return Either.right(decoded)
+    }
     const decoded = decode(json)
     return Either.isRight(decoded)
       ? Either.right(decoded.right.result)
@@ -106,32 +124,39 @@ export const decodeResultText = <A, I>(schema: Schema.Schema<A, I>): (text: stri
   }
 }
 
+const isSuccess = (status: number): boolean => status >= 200 && status < 300
+
 /**
- * A decoder for an operation whose success body is `{ result: A }`: checks the status,
- * reads the body once as text, parses it and decodes it with the schema (unknown fields ignored).
+ * A decoder for an operation whose success body is `{ result: A }`: checks the status, then
+ * parses the body and decodes it with the schema (unknown fields ignored).
  */
-export const decodeResult = <A, I>(schema: Schema.Schema<A, I>): BodyDecoder<A> => {
-  const decodeText = decodeResultText(schema)
-  return (info, response) =>
-    Effect.flatMap(response.text, (text): Effect.Effect<A, ChatsError.HttpStatusError | ChatsError.ResponseDecodeError> => {
-      if (response.status < 200 || response.status >= 300) {
-        return Effect.fail(statusError(info, response, text))
-      }
+export const decodeResult = <A, I>(
+  schema: Schema.Schema<A, I>,
+  fast?: ((result: unknown) => A | undefined) | undefined
+): BodyDecoder<A> => {
+  const decodeText = decodeResultText(schema, fast)
+  return {
+    lenient: false,
+    decode: (info, response, text) => {
+      if (!isSuccess(response.status)) return Either.left(statusError(info, response, text))
       const decoded = decodeText(text)
       return Either.isRight(decoded)
-        ? Effect.succeed(decoded.right)
-        : Effect.fail(decodeError(info, response, decoded.left.reason, decoded.left.description))
-    })
+        ? decoded as Either.Either<A, never>
+        : Either.left(decodeError(info, response, decoded.left.reason, decoded.left.description))
+    }
+  }
 }
+
+const success = Either.right(undefined)
 
 /**
  * A decoder for an operation without a result (`{ status: "OK" }`): any 2xx is a success,
  * whatever its body and even if the body is cut off, since the market carried the request out.
  */
-export const decodeEmpty: BodyDecoder<void> = (info, response) =>
-  response.status >= 200 && response.status < 300
-    ? Effect.ignore(response.text)
-    : Effect.flatMap(response.text, (text) => Effect.fail(statusError(info, response, text)))
+export const decodeEmpty: BodyDecoder<void> = {
+  lenient: true,
+  decode: (info, response, text) => isSuccess(response.status) ? success : Either.left(statusError(info, response, text))
+}
 
 /** A `ResponseDecodeError` for a 2xx answer. */
 const decodeError = (
