@@ -1,7 +1,8 @@
 /**
  * Section 4: decoding alone, in microseconds per message (history page) and per chat (chats page):
  * `JSON.parse` alone, against `JSON.parse` and a generic `Schema.decodeUnknownEither` of the same
- * schemas (what a generated Effect client runs), and against the library's own decoding of a body.
+ * schemas (what a generated Effect client runs), and against the library's own decoding of a body
+ * (`decodeResultText` with the decoders the client uses: the fast path of `fastDecode.ts`).
  *
  *   node --import tsx bench/decode.ts [--rounds 7] [--millis 300]
  *
@@ -10,6 +11,7 @@
  */
 import { Either, ParseResult, Schema } from "effect"
 import { ChatsSchema } from "../src/index.js"
+import { fast } from "../src/internal/client/fastDecode.js"
 import { type DecodeFailure, decodeResultText } from "../src/internal/client/response.js"
 import { args, connectServer, gc, progress, report, spread } from "./lib.js"
 
@@ -28,7 +30,9 @@ const variants = (kind: "history" | "chats"): ReadonlyArray<Variant> => {
       ? ParseResult.decodeUnknownEither(HistoryBody, { onExcessProperty: "ignore" })
       : ParseResult.decodeUnknownEither(ChatsBody, { onExcessProperty: "ignore" })
   const library: (text: string) => Either.Either<ChatsSchema.ChatHistoryPage | ChatsSchema.ChatsPage, DecodeFailure> =
-    kind === "history" ? decodeResultText(ChatsSchema.ChatHistoryPage) : decodeResultText(ChatsSchema.ChatsPage)
+    kind === "history"
+      ? decodeResultText(ChatsSchema.ChatHistoryPage, fast?.historyPage)
+      : decodeResultText(ChatsSchema.ChatsPage, fast?.chatsPage)
   const count = (result: ChatsSchema.ChatHistoryPage | ChatsSchema.ChatsPage) =>
     "messages" in result ? result.messages.length : result.chats.length
   return [

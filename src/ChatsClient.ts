@@ -12,6 +12,7 @@ import * as ChatsRequest from "./ChatsRequest.js"
 import * as ChatsRetry from "./ChatsRetry.js"
 import * as ChatsSchema from "./ChatsSchema.js"
 import { apiKeyHeader, call, type CallContext, type CallSpec } from "./internal/client/call.js"
+import { fast } from "./internal/client/fastDecode.js"
 import { describeIssue } from "./internal/client/issues.js"
 import { filePart } from "./internal/client/multipart.js"
 import { paginate } from "./internal/client/paginate.js"
@@ -173,12 +174,13 @@ const validate = {
   getChatMessage: validator("getChatMessage", ChatsRequest.GetChatMessage)
 }
 
+/** The decoders of the answers: the schemas, with the hand-written fast path for the bodies that match them. */
 const decode = {
-  chatsPage: decodeResult(ChatsSchema.ChatsPage),
-  historyPage: decodeResult(ChatsSchema.ChatHistoryPage),
-  createChat: decodeResult(ChatsSchema.CreateChatResult),
-  chat: decodeResult(ChatsSchema.Chat),
-  message: decodeResult(ChatsSchema.ChatMessage)
+  chatsPage: decodeResult(ChatsSchema.ChatsPage, fast?.chatsPage),
+  historyPage: decodeResult(ChatsSchema.ChatHistoryPage, fast?.historyPage),
+  createChat: decodeResult(ChatsSchema.CreateChatResult, fast?.createChatResult),
+  chat: decodeResult(ChatsSchema.Chat, fast?.chat),
+  message: decodeResult(ChatsSchema.ChatMessage, fast?.message)
 }
 
 /** Loopback hosts, where plain HTTP carries no credential across a network. */

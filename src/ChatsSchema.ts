@@ -10,6 +10,7 @@
  * @since 0.1.0
  */
 import { DateTime as EffectDateTime, ParseResult, Schema } from "effect"
+import { parseDateTime } from "./internal/client/dateTime.js"
 
 // -----------------------------------------------------------------------------
 // Building blocks
@@ -25,16 +26,6 @@ export const Id = Schema.Int.pipe(
   Schema.greaterThanOrEqualTo(1, { message: () => "an id must be an integer of at least 1" }),
   Schema.annotations({ identifier: "Id", description: "A safe integer of at least 1" })
 )
-
-/** RFC 3339 / ISO 8601 date-time with an offset; `T`/`Z` in either case, fractions of any length. */
-const isoDateTime = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$/
-
-/** Epoch millis of an RFC 3339 date-time, or NaN; a leap second (`:60`) counts as the next second. */
-const parseDateTime = (s: string): number => {
-  const match = isoDateTime.exec(s)
-  if (match === null) return NaN
-  return match[1] === "60" ? Date.parse(s.replace(/:60(?=[.Zz+-])/, ":59")) + 1000 : Date.parse(s)
-}
 
 /**
  * A date-time in ISO 8601 with an offset (`2017-11-21T00:00:00+03:00`), decoded to a `DateTime.Utc`.
