@@ -22,6 +22,8 @@ export interface MemoryResult {
   readonly retainedHeapGrowthMB: number
   readonly peakRssGrowthMB: number
   readonly baselineHeapMB: number
+  /** Heap growth after a full GC at each tenth of the stream. */
+  readonly retainedReadingsMB: ReadonlyArray<number>
   readonly wallMs: number
   readonly cpuMs: number
 }
@@ -65,6 +67,7 @@ const main = async () => {
     let peakHeap = base.heapUsed
     let peakRss = base.rss
     let retained = base.heapUsed
+    const readings: Array<number> = []
     const tenth = Math.floor(messages / 10)
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
@@ -79,6 +82,7 @@ const main = async () => {
       if (i % tenth === 0) {
         gc()
         const used = process.memoryUsage().heapUsed
+        readings.push((used - base.heapUsed) / MB)
         if (used > retained) retained = used
       }
     })
@@ -92,6 +96,7 @@ const main = async () => {
       retainedHeapGrowthMB: (retained - base.heapUsed) / MB,
       peakRssGrowthMB: (peakRss - base.rss) / MB,
       baselineHeapMB: base.heapUsed / MB,
+      retainedReadingsMB: readings,
       wallMs,
       cpuMs: (cpu.user + cpu.system) / 1000
     }

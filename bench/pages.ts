@@ -130,6 +130,18 @@ const plainPage = (info: ServerInfo, kind: Kind): Effect.Effect<number, unknown,
         : Effect.map(HttpClientResponse.schemaBodyJson(ChatsBody)(response), (body) => body.result.chats.length)))
 }
 
+/** The least an `@effect/platform` client does: `HttpClient.execute`, the body as text, `JSON.parse`; no Schema. */
+const platformJsonPage = (info: ServerInfo, kind: Kind): Effect.Effect<number, unknown, HttpClient.HttpClient> => {
+  const { url } = target(info, kind)
+  const request = HttpClientRequest.post(url).pipe(
+    HttpClientRequest.setHeader("Api-Key", info.apiKey),
+    HttpClientRequest.acceptJson,
+    HttpClientRequest.bodyUnsafeJson({})
+  )
+  return Effect.flatMap(HttpClient.HttpClient, (client) =>
+    Effect.flatMap(client.execute(request), (response) => Effect.map(response.text, (text) => itemsOfJson(kind, JSON.parse(text)))))
+}
+
 /** This library: `getChatHistory` / `getChats`, as a user calls them. */
 const libraryPage = (info: ServerInfo, kind: Kind): Effect.Effect<number, unknown, ChatsClient.ChatsClient> =>
   Effect.flatMap(ChatsClient.ChatsClient, (client) =>
@@ -146,8 +158,20 @@ export const rows: ReadonlyArray<Row> = [
   fetchRow,
   effectRow("effect-fetch", "@effect/platform client + Schema, FetchHttpClient", () => FetchHttpClient.layer, plainPage),
   effectRow("effect-undici", "@effect/platform client + Schema, layerUndici", () => NodeHttpClient.layerUndici, plainPage),
+  effectRow(
+    "effect-undici-json",
+    "@effect/platform client + JSON.parse, no Schema, layerUndici (bound for any Effect client)",
+    () => NodeHttpClient.layerUndici,
+    platformJsonPage
+  ),
   effectRow("library-fetch", "this library, FetchHttpClient", libraryLayer(FetchHttpClient.layer), libraryPage),
-  effectRow("library-undici", "this library, layerUndici (recommended)", libraryLayer(NodeHttpClient.layerUndici), libraryPage)
+  effectRow("library-undici", "this library, layerUndici (recommended)", libraryLayer(NodeHttpClient.layerUndici), libraryPage),
+  effectRow(
+    "library-undici-notrace",
+    "this library, layerUndici, tracing off (`Effect.withTracerEnabled(false)`)",
+    libraryLayer(NodeHttpClient.layerUndici),
+    (info, kind) => Effect.withTracerEnabled(libraryPage(info, kind), false)
+  )
 ]
 
 /** The figures of one row over the rounds. */
