@@ -10,7 +10,7 @@
  * with min and max. `--quick` runs fewer rounds (for a smoke test; not for figures).
  * The full run takes about three minutes on 2 cores.
  */
-import { spawn } from "node:child_process"
+import { execSync, spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { availableParallelism, cpus, totalmem } from "node:os"
 import type { DecodeResult } from "./decode.js"
@@ -67,6 +67,16 @@ try {
   print(`# npm run bench — ${new Date().toISOString()}`)
   print()
   print(`node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GB`)
+  print()
+  print("```")
+  print(`$ nproc\n${availableParallelism()}`)
+  try {
+    print(`$ lscpu | head\n${execSync("lscpu | head", { encoding: "utf8" }).trimEnd()}`)
+  } catch {
+    print("(lscpu not available)")
+  }
+  print(`$ node --version\n${process.version}`)
+  print("```")
 
   if (sections.includes("pages")) {
     const rounds = quick ? 3 : 11
