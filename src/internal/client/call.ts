@@ -144,10 +144,9 @@ const timeoutFail = <A, E, E2>(
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> => {
   const millis = Duration.toMillis(duration)
-  const general = Effect.timeoutFail(effect, { duration, onTimeout })
-  if (!(millis > 0 && millis <= maxTimerMillis)) return general
+  if (!(millis > 0 && millis <= maxTimerMillis)) return Effect.timeoutFail(effect, { duration, onTimeout })
   return Effect.clockWith((clock) =>
-    clock !== liveClock ? general : Effect.uninterruptibleMask((restore) =>
+    clock !== liveClock ? Effect.timeoutFail(effect, { duration, onTimeout }) : Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(Effect.fork(restore(effect)), (fiber) =>
         restore(Effect.async<A, E | E2>((resume) => {
           let settled = false
