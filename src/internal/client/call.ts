@@ -12,9 +12,10 @@ import { FetchHttpClient, Headers, type HttpBody, type HttpClient, HttpClientReq
 import type { HttpClientResponse } from "@effect/platform"
 import { Cause, Clock, Context, DateTime, Duration, Effect, Either, Exit, Fiber, FiberRef, Option, Tracer } from "effect"
 import * as ChatsError from "../../ChatsError.js"
-import type { Gate, QuotaState, QuotaStore } from "../../ChatsLimiter.js"
+import type { Gate, QuotaStore } from "../../ChatsLimiter.js"
 import * as ChatsRetry from "../../ChatsRetry.js"
 import type { BodyDecoder, RequestInfo } from "./response.js"
+import { quotaStateOf } from "./rateLimit.js"
 import { sanitizeHttpClientError } from "./sanitize.js"
 
 /** What every call of one client shares. */
@@ -91,19 +92,6 @@ const queryParams = (params: Readonly<Record<string, string | number | undefined
   return out
 }
 
-/** The quota state of an answer's headers, when it reports both the remainder and the reset. */
-const quotaOf = (headers: Headers.Headers): QuotaState | undefined => {
-  const remaining = headers["x-ratelimit-resource-remaining"]
-  const until = headers["x-ratelimit-resource-until"]
-  if (remaining === undefined || until === undefined) return undefined
-  const limit = Number(headers["x-ratelimit-resource-limit"])
-  const state = {
-    remaining: Number(remaining),
-    resetsAt: new Date(until).getTime(),
-    limit: Number.isFinite(limit) ? limit : undefined
-  }
-  return Number.isFinite(state.remaining) && Number.isFinite(state.resetsAt) ? state : undefined
-}
 
 /** Records an event on the current span and logs it at debug level (with no secret: only names and numbers). */
 const note = (event: string, attributes: Record<string, string | number>): Effect.Effect<void> =>
@@ -231,7 +219,7 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
       ? Effect.orElseSucceed(response.text, () => "")
       : response.text
     const answer = Effect.map(read, (text): Answer => ({ response, text }))
-    const quota = quotaOf(response.headers)
+    const quota = quotaStateOf(response.headers)
     return quota === undefined
       ? answer
       : Effect.zipRight(ctx.quotaStore.set(spec.businessId, spec.operation, quota), answer)

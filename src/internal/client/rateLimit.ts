@@ -2,8 +2,9 @@
  * Reading the market's `X-RateLimit-Resource-*` headers and telling the two kinds of 420 apart.
  */
 import type { Headers } from "@effect/platform"
-import { DateTime, Option } from "effect"
+import { DateTime } from "effect"
 import { RateLimitInfo, type RateLimitKind } from "../../ChatsError.js"
+import type { QuotaState } from "../../ChatsLimiter.js"
 import type { ApiError } from "../../ChatsSchema.js"
 
 /** A header as a finite number, or undefined. */
@@ -14,18 +15,33 @@ const numberHeader = (headers: Headers.Headers, name: string): number | undefine
   return Number.isFinite(n) ? n : undefined
 }
 
+/** `X-RateLimit-Resource-Until`, an RFC 822 date, in epoch millis (`Date` reads that format). */
+const resetMillis = (headers: Headers.Headers): number | undefined => {
+  const raw = headers["x-ratelimit-resource-until"]
+  if (raw === undefined) return undefined
+  const millis = new Date(raw).getTime()
+  return Number.isFinite(millis) ? millis : undefined
+}
+
+/** The quota state to remember from an answer: only when it says both what is left and when it resets. */
+export const quotaStateOf = (headers: Headers.Headers): QuotaState | undefined => {
+  const remaining = numberHeader(headers, "x-ratelimit-resource-remaining")
+  const resetsAt = resetMillis(headers)
+  if (remaining === undefined || resetsAt === undefined) return undefined
+  const limit = numberHeader(headers, "x-ratelimit-resource-limit")
+  return limit === undefined ? { remaining, resetsAt } : { remaining, resetsAt, limit }
+}
+
 /** Parses the quota headers of an answer; undefined when none is present or readable. */
 export const parseRateLimitHeaders = (headers: Headers.Headers): RateLimitInfo | undefined => {
   const limit = numberHeader(headers, "x-ratelimit-resource-limit")
   const remaining = numberHeader(headers, "x-ratelimit-resource-remaining")
-  const untilRaw = headers["x-ratelimit-resource-until"]
-  // an RFC 822 date: `DateTime.make` would read it as a zone-less local time, so parse it with `Date`
-  const resetsAt = untilRaw === undefined ? undefined : Option.getOrUndefined(DateTime.make(new Date(untilRaw)))
-  if (limit === undefined && remaining === undefined && resetsAt === undefined) return undefined
+  const reset = resetMillis(headers)
+  if (limit === undefined && remaining === undefined && reset === undefined) return undefined
   return new RateLimitInfo({
     ...(limit === undefined ? {} : { limit }),
     ...(remaining === undefined ? {} : { remaining }),
-    ...(resetsAt === undefined ? {} : { resetsAt })
+    ...(reset === undefined ? {} : { resetsAt: DateTime.unsafeMake(reset) })
   }, { disableValidation: true })
 }
 
