@@ -25,7 +25,7 @@ const parseJsonSafe = (text: string): unknown => {
 }
 
 /** The `errors` list of an error body, keeping only well-formed entries; a missing, null or non-JSON body gives none. */
-export const errorsOfBody = (body: unknown): ReadonlyArray<ApiError> => {
+const errorsOfBody = (body: unknown): ReadonlyArray<ApiError> => {
   if (typeof body !== "object" || body === null) return []
   const errors = (body as { readonly errors?: unknown }).errors
   if (!Array.isArray(errors)) return []
@@ -40,7 +40,7 @@ export const errorsOfBody = (body: unknown): ReadonlyArray<ApiError> => {
 }
 
 /** The typed error for a non-2xx answer, from its status, body text and headers. */
-export const statusError = (
+const statusError = (
   info: RequestInfo,
   response: HttpClientResponse.HttpClientResponse,
   bodyText: string
