@@ -60,8 +60,8 @@ const program = Effect.gen(function*() {
     ResponseDecodeError: (e) => Effect.fail(e.message),
     RequestTimeoutError: (e) => Effect.fail(e.message),
     PageTokenLoopError: (e) => Effect.fail(e.message),
-    RequestError: (e) => Effect.fail(`network: ${e.message}`),
-    ResponseError: (e) => Effect.fail(`network: ${e.message}`)
+    TransportError: (e) => Effect.fail(`network: ${e.message}`),
+    LimiterUnavailableError: (e) => Effect.fail(e.message)
   }),
   Effect.tapError((message) => Console.error(String(message))),
   Effect.provide(ChatsClient.layerConfig()),

@@ -4,7 +4,7 @@
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Chunk, Console, DateTime, Effect, Layer, Redacted, Stream } from "effect"
-import { ChatsClient, type ChatsSchema } from "../src/index.js"
+import { ChatsClient, ChatsLimiter, type ChatsSchema } from "../src/index.js"
 import * as Simulator from "../src/Simulator.js"
 
 /** A chat on one line. */
@@ -71,11 +71,9 @@ const program = Effect.gen(function*() {
   yield* sim.resetStats
   yield* Effect.forEach(ids, (chatId) => chats.getChat({ businessId, chatId }), { concurrency: 40 })
   const gated = yield* sim.stats
-  const greedy = yield* ChatsClient.make({
-    baseUrl: sim.url,
-    apiKey: Redacted.make(sim.apiKey),
-    maxInFlight: 8
-  })
+  const greedy = yield* ChatsClient.make({ baseUrl: sim.url, apiKey: Redacted.make(sim.apiKey) }).pipe(
+    Effect.provideService(ChatsLimiter.ChatsGate, ChatsLimiter.makeMemoryGate({ maxInFlight: 8 }))
+  )
   yield* sim.resetStats
   const answered = yield* Effect.forEach(ids, (chatId) => greedy.getChat({ businessId, chatId }), { concurrency: 40 })
   const ungated = yield* sim.stats

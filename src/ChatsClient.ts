@@ -131,12 +131,6 @@ export interface Options {
   readonly retrySchedule?: ChatsRetry.RetrySchedule | false | undefined
   /** How long one request may take, body included, before a `RequestTimeoutError`. Default 30 seconds. */
   readonly requestTimeout?: Duration.DurationInput | undefined
-  /** Most requests in flight at once per business through this client. Default 4, the market's limit. */
-  readonly maxInFlight?: number | undefined
-  /** The concurrency gate; replaces the in-memory one (and `maxInFlight`), e.g. to share it between processes. */
-  readonly gate?: ChatsLimiter.Gate | undefined
-  /** Where the last quota state per business and operation is kept. Default: in memory. */
-  readonly quotaStore?: ChatsLimiter.QuotaStore | undefined
   /**
    * How long a call may wait for a spent quota to reset before sending; a later reset fails the
    * call at once with a `RateLimitError` that says when. Default 1 minute.
@@ -206,6 +200,25 @@ const checkBaseUrl = (raw: string, allowInsecureHttp: boolean): Effect.Effect<st
   ))
 }
 
+/**
+ * The header that carries the credential: `Api-Key` when an API key is given, else `Authorization`
+ * with the OAuth token. No credential, or an empty or blank one, is a `ConfigError`.
+ */
+const credentialHeaders = (options: Options): Effect.Effect<Record<string, string>, ConfigError.ConfigError> => {
+  const blank = (secret: Redacted.Redacted) => Redacted.value(secret).trim() === ""
+  if (options.apiKey !== undefined) {
+    return blank(options.apiKey)
+      ? Effect.fail(ConfigError.InvalidData(["apiKey"], "the API key is empty"))
+      : Effect.succeed({ [apiKeyHeader]: Redacted.value(options.apiKey) })
+  }
+  if (options.oauthToken !== undefined) {
+    return blank(options.oauthToken)
+      ? Effect.fail(ConfigError.InvalidData(["oauthToken"], "the OAuth token is empty"))
+      : Effect.succeed({ authorization: `Bearer ${Redacted.value(options.oauthToken)}` })
+  }
+  return Effect.fail(ConfigError.MissingData(["apiKey"], "no credentials: give an API key (apiKey) or an OAuth token (oauthToken)"))
+}
+
 /** The `/v2` path of a business's resource. */
 const businessPath = (businessId: number, rest: string) => `/v2/businesses/${businessId}${rest}`
 
@@ -238,8 +251,10 @@ const historyPageCall = (
 })
 
 /**
- * Builds the client from the current `HttpClient`. Fails with a `ConfigError` when the
- * base URL is not a URL, or is plain `http://` off loopback without `allowInsecureHttp`.
+ * Builds the client from the current `HttpClient`, with the concurrency gate and quota store of the
+ * context (`ChatsLimiter.ChatsGate`, `ChatsLimiter.ChatsQuotaStore`: shared in memory by default).
+ * Fails with a `ConfigError` when no credential is given or the one given is empty, when the base URL
+ * is not a URL, or when it is plain `http://` off loopback without `allowInsecureHttp`.
  *
  * @since 0.1.0
  * @category constructors
@@ -249,19 +264,17 @@ export const make = (
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const baseUrl = yield* checkBaseUrl(options.baseUrl ?? defaultBaseUrl, options.allowInsecureHttp ?? false)
+    const authHeaders = yield* credentialHeaders(options)
     const baseClient = yield* HttpClient.HttpClient
     const transform = options.transformClient ?? ((client: HttpClient.HttpClient) => client)
     const ctx: CallContext = {
       httpClient: transform(baseClient.pipe(HttpClient.withTracerPropagation(false))),
       baseUrl,
-      authHeaders: options.apiKey !== undefined
-        ? { [apiKeyHeader]: Redacted.value(options.apiKey) }
-        : options.oauthToken !== undefined
-        ? { authorization: `Bearer ${Redacted.value(options.oauthToken)}` }
-        : {},
+      authHeaders,
+      secrets: [options.apiKey, options.oauthToken].flatMap((secret) => secret === undefined ? [] : [Redacted.value(secret)]),
       schedule: options.retrySchedule ?? ChatsRetry.defaultSchedule(),
-      gate: options.gate ?? ChatsLimiter.makeGate(options.maxInFlight),
-      quotaStore: options.quotaStore ?? ChatsLimiter.makeQuotaStore(),
+      gate: yield* ChatsLimiter.ChatsGate,
+      quotaStore: yield* ChatsLimiter.ChatsQuotaStore,
       requestTimeout: Duration.decode(options.requestTimeout ?? "30 seconds"),
       quotaWaitBudget: Duration.decode(options.quotaWaitBudget ?? "1 minute")
     }
@@ -380,6 +393,8 @@ const optionalConfig = <A>(config: Config.Config<A>): Config.Config<A | undefine
 /**
  * A layer of the client whose credentials and base URL come from Effect `Config`:
  * `YANDEX_MARKET_API_KEY`, `YANDEX_MARKET_OAUTH_TOKEN` and `YANDEX_MARKET_BASE_URL` by default.
+ * Building it fails with a `ConfigError` when neither credential is set, or when the one that
+ * is used is empty.
  *
  * @since 0.1.0
  * @category layers

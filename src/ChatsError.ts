@@ -5,7 +5,6 @@
  *
  * @since 0.1.0
  */
-import type { HttpClientError } from "@effect/platform"
 import { Predicate, Schema } from "effect"
 import { ApiError } from "./ChatsSchema.js"
 
@@ -304,6 +303,55 @@ export class DeliveryUnknownError extends Schema.TaggedError<DeliveryUnknownErro
 }
 
 /**
+ * The request or its answer was lost in transit: the connection failed or broke, or the body could
+ * not be read. It describes the exchange with copied, credential-free details only: unlike
+ * `@effect/platform`'s `RequestError` and `ResponseError` it holds no request, response or cause object.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
+  operation: Operation,
+  method: Schema.String,
+  path: Schema.String,
+  /**
+   * What went wrong, as `@effect/platform` tells it: `Transport` (no answer: connection refused,
+   * reset, DNS), `Encode`/`InvalidUrl` (the request could not be built), `Decode`/`EmptyBody` (the
+   * answer's body could not be read), `StatusCode`.
+   */
+  reason: Schema.Literal("Transport", "Encode", "InvalidUrl", "StatusCode", "Decode", "EmptyBody"),
+  /** The HTTP status, when an answer had started. */
+  status: Schema.optional(Schema.Number),
+  /** What the transport said, credentials removed. */
+  description: Schema.String
+}) {
+  /** A readable account of the failure, without secrets. */
+  override get message(): string {
+    const status = this.status === undefined ? "" : ` (HTTP ${this.status})`
+    return `${this.operation} (${this.method} ${this.path}) failed in transit${status}: ${this.reason}: ${this.description}`
+  }
+}
+
+/**
+ * A limiter (the concurrency gate or the quota store) could not answer, for instance a shared store
+ * out of reach. Nothing was sent.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class LimiterUnavailableError extends Schema.TaggedError<LimiterUnavailableError>()("LimiterUnavailableError", {
+  /** Which limiter failed. */
+  limiter: Schema.Literal("gate", "quotaStore"),
+  /** What went wrong, without credentials. */
+  description: Schema.String
+}) {
+  /** A readable account of the failure. */
+  override get message(): string {
+    return `the ${this.limiter === "gate" ? "concurrency gate" : "quota store"} could not answer: ${this.description}`
+  }
+}
+
+/**
  * An error of an HTTP answer with a non-2xx status.
  *
  * @since 0.1.0
@@ -330,7 +378,8 @@ export type ChatsClientError =
   | DeliveryUnknownError
   | ResponseDecodeError
   | InvalidRequestError
-  | HttpClientError.HttpClientError
+  | TransportError
+  | LimiterUnavailableError
 
 /**
  * Every error a paginated stream can fail with.

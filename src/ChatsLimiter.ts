@@ -1,18 +1,19 @@
 /**
  * Keeping the client under the market's limits before it sends: a concurrency
- * gate (at most 4 requests in flight per business) and a quota store (the last
- * `X-RateLimit-Resource-*` state per business and operation).
+ * gate (at most 4 requests in flight per business) and a quota store (the
+ * `X-RateLimit-Resource-*` state per business and operation, with a unit reserved
+ * before each request).
  *
- * Both are interfaces: the in-memory versions here serve one process. Several
- * processes that share a business cannot see each other's requests through them;
- * they still get parallel-limit 420s now and then, which the retry schedule absorbs.
- * A shared implementation (Redis, a database) plugs in through the client's
- * `gate` and `quotaStore` options.
+ * Both are services. The limits belong to a business at the API being called, not to
+ * a client value: every client of one process that calls the same API for the same
+ * business shares the default in-memory gate and store (see {@link ChatsGate} and
+ * {@link ChatsQuotaStore}). Several processes share them through another layer, such as
+ * the Redis one of `effect-yandex-market-chats/redis`.
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
-import type { Operation } from "./ChatsError.js"
+import { Clock, Context, Effect, Layer, Option } from "effect"
+import type { LimiterUnavailableError, Operation } from "./ChatsError.js"
 
 /**
  * The market's limit of requests in flight at once for one business.
@@ -23,22 +24,51 @@ import type { Operation } from "./ChatsError.js"
 export const marketParallelLimit = 4
 
 /**
+ * Whose limit a request counts against: a business at one API (the client's base URL).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface LimitKey {
+  /** The API being called: the client's base URL, without trailing slashes. */
+  readonly api: string
+  /** The business whose limits apply. */
+  readonly businessId: number
+}
+
+/**
  * Admits at most a fixed number of requests in flight per business, first come, first served.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Gate {
-  /** Runs `effect` while holding one of the business's slots, waiting in line for one if needed. */
-  readonly withPermit: (businessId: number) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Runs `effect` while holding one of the business's slots, waiting in line for one if needed;
+   * fails with `LimiterUnavailableError` when the gate cannot answer (a shared store out of reach).
+   */
+  readonly withPermit: (
+    key: LimitKey
+  ) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | LimiterUnavailableError, R>
 }
 
+/**
+ * The concurrency gate the client uses. Default: one in-memory gate for the whole process,
+ * 4 in flight per business and API.
+ *
+ * @since 0.2.0
+ * @category tags
+ */
+export class ChatsGate extends Context.Reference<ChatsGate>()("effect-yandex-market-chats/ChatsGate", {
+  defaultValue: (): Gate => makeMemoryGate()
+}) {}
+
 /** Notes on the current span and in the debug log that a request waits for a slot. */
-const queued = (businessId: number): Effect.Effect<void> =>
+export const noteQueued = (key: LimitKey): Effect.Effect<void> =>
   Effect.zipRight(
     Effect.annotateCurrentSpan("yandex_market.gate_queued", true),
     Effect.logDebug("ChatsClient: waiting for a slot at the concurrency gate").pipe(
-      Effect.annotateLogs({ businessId })
+      Effect.annotateLogs({ businessId: key.businessId })
     )
   )
 
@@ -47,7 +77,7 @@ class FifoSlots {
   private inFlight = 0
   private readonly waiters: Array<{ readonly resume: () => void; handed: boolean }> = []
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly max: number, private readonly onIdle: () => void) {}
 
   /** Waits for a slot; interruptible while waiting, and a slot handed over at that moment is passed on. */
   readonly acquire: Effect.Effect<void> = Effect.async<void>((resume) => {
@@ -64,11 +94,12 @@ class FifoSlots {
     })
   })
 
-  /** Hands the slot to the next waiter, or frees it. */
+  /** Hands the slot to the next waiter, or frees it (and tells when nothing is left in flight). */
   releaseUnsafe(): void {
     const next = this.waiters.shift()
     if (next === undefined) {
       this.inFlight--
+      if (this.inFlight === 0) this.onIdle()
     } else {
       next.handed = true
       next.resume()
@@ -84,36 +115,59 @@ class FifoSlots {
 }
 
 /**
- * An in-memory gate: at most `maxInFlight` requests in flight per business (default 4, the market's limit).
+ * Settings of the in-memory gate.
  *
- * @since 0.1.0
+ * @since 0.2.0
+ * @category models
+ */
+export interface MemoryGateOptions {
+  /** Most requests in flight at once per business. Default 4, the market's limit. */
+  readonly maxInFlight?: number | undefined
+}
+
+/**
+ * An in-memory gate for one process: at most `maxInFlight` requests in flight per business and API.
+ * It keeps state only for the businesses with a request in flight or waiting.
+ *
+ * @since 0.2.0
  * @category constructors
  */
-export const makeGate = (maxInFlight: number = marketParallelLimit): Gate => {
-  const slots = new Map<number, FifoSlots>()
-  const slotsOf = (businessId: number): FifoSlots => {
-    let s = slots.get(businessId)
+export const makeMemoryGate = (options: MemoryGateOptions = {}): Gate => {
+  const maxInFlight = options.maxInFlight ?? marketParallelLimit
+  const slots = new Map<string, FifoSlots>()
+  const slotsOf = (key: LimitKey): FifoSlots => {
+    const id = `${key.businessId} ${key.api}`
+    let s = slots.get(id)
     if (s === undefined) {
-      s = new FifoSlots(maxInFlight)
-      slots.set(businessId, s)
+      s = new FifoSlots(maxInFlight, () => slots.delete(id))
+      slots.set(id, s)
     }
     return s
   }
   return {
-    withPermit: (businessId) => (effect) => {
-      const s = slotsOf(businessId)
-      return Effect.uninterruptibleMask((restore) =>
-        Effect.zipRight(
-          restore(s.full ? Effect.zipRight(queued(businessId), s.acquire) : s.acquire),
+    withPermit: (key) => (effect) =>
+      Effect.uninterruptibleMask((restore) => {
+        const s = slotsOf(key)
+        return Effect.zipRight(
+          restore(s.full ? Effect.zipRight(noteQueued(key), s.acquire) : s.acquire),
           Effect.ensuring(restore(effect), s.release)
         )
-      )
-    }
+      })
   }
 }
 
 /**
- * What the last answer of an operation said about its quota.
+ * A layer that gives the client its own in-memory gate (for instance with another `maxInFlight`),
+ * instead of the one the process shares.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerMemoryGate = (options: MemoryGateOptions = {}): Layer.Layer<ChatsGate> =>
+  Layer.sync(ChatsGate, () => makeMemoryGate(options))
+
+/**
+ * What an answer said about its operation's quota.
  *
  * @since 0.1.0
  * @category models
@@ -121,35 +175,114 @@ export const makeGate = (maxInFlight: number = marketParallelLimit): Gate => {
 export interface QuotaState {
   /** Requests left in the window. */
   readonly remaining: number
-  /** When the window resets, in epoch milliseconds. */
+  /** When the window resets, in epoch milliseconds, as `X-RateLimit-Resource-Until` announced it (to the second). */
   readonly resetsAt: number
   /** The quota of the window, when the answer said. */
   readonly limit?: number | undefined
 }
 
 /**
- * Remembers the quota state per business and operation.
+ * The margin past an announced reset before the quota is sure to be back: the market announces
+ * the reset to the second, and the real one may fall anywhere within that second.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const resetMarginMillis = 1000
+
+/**
+ * The first moment a request may be sent after a reset announced for `resetsAt` (epoch millis).
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const quotaBackAt = (resetsAt: number): number => resetsAt + resetMarginMillis
+
+/**
+ * The state to keep when an answer reports `next` and the store holds `current`: a later reset
+ * replaces the state, the same reset keeps the smaller `remaining`, an earlier one is stale.
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const mergeQuotaState = (current: QuotaState | undefined, next: QuotaState): QuotaState => {
+  if (current === undefined || next.resetsAt > current.resetsAt) return next
+  if (next.resetsAt < current.resetsAt || next.remaining >= current.remaining) return current
+  return next.limit === undefined && current.limit !== undefined ? { ...next, limit: current.limit } : next
+}
+
+/**
+ * Keeps the quota state per business, API and operation, and hands out units of it.
  *
  * @since 0.1.0
  * @category models
  */
 export interface QuotaStore {
-  /** The last known state, or undefined. */
-  readonly get: (businessId: number, operation: Operation) => Effect.Effect<QuotaState | undefined>
-  /** Records the state an answer reported. */
-  readonly set: (businessId: number, operation: Operation, state: QuotaState) => Effect.Effect<void>
+  /**
+   * Takes one unit of the operation's quota before a request: `None` when the request may go
+   * (a unit was reserved, or nothing is known), `Some(state)` when the quota is spent until
+   * `state.resetsAt`. Atomic: with one unit left, one of several concurrent callers gets it.
+   */
+  readonly reserve: (key: LimitKey, operation: Operation) => Effect.Effect<Option.Option<QuotaState>, LimiterUnavailableError>
+  /** Records the state an answer reported (see {@link mergeQuotaState}). */
+  readonly record: (key: LimitKey, operation: Operation, state: QuotaState) => Effect.Effect<void, LimiterUnavailableError>
 }
 
 /**
- * An in-memory quota store for one process.
+ * The quota store the client uses. Default: one in-memory store for the whole process.
  *
- * @since 0.1.0
+ * @since 0.2.0
+ * @category tags
+ */
+export class ChatsQuotaStore extends Context.Reference<ChatsQuotaStore>()("effect-yandex-market-chats/ChatsQuotaStore", {
+  defaultValue: (): QuotaStore => makeMemoryQuotaStore()
+}) {}
+
+/**
+ * An in-memory quota store for one process; a state is dropped once its reset has passed.
+ *
+ * @since 0.2.0
  * @category constructors
  */
-export const makeQuotaStore = (): QuotaStore => {
+export const makeMemoryQuotaStore = (): QuotaStore => {
   const states = new Map<string, QuotaState>()
+  const id = (key: LimitKey, operation: Operation) => `${key.businessId} ${operation} ${key.api}`
   return {
-    get: (businessId, operation) => Effect.sync(() => states.get(`${businessId}/${operation}`)),
-    set: (businessId, operation, state) => Effect.sync(() => void states.set(`${businessId}/${operation}`, state))
+    reserve: (key, operation) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const k = id(key, operation)
+        const state = states.get(k)
+        if (state === undefined) return Option.none()
+        if (now >= quotaBackAt(state.resetsAt)) {
+          states.delete(k)
+          return Option.none()
+        }
+        if (state.remaining <= 0) return Option.some(state)
+        states.set(k, { ...state, remaining: state.remaining - 1 })
+        return Option.none()
+      }),
+    record: (key, operation, state) =>
+      Effect.sync(() => {
+        const k = id(key, operation)
+        states.set(k, mergeQuotaState(states.get(k), state))
+      })
   }
 }
+
+/**
+ * A layer that gives the client its own in-memory quota store, instead of the one the process shares.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerMemoryQuotaStore: Layer.Layer<ChatsQuotaStore> = Layer.sync(ChatsQuotaStore, makeMemoryQuotaStore)
+
+/**
+ * A layer that gives the client its own in-memory gate and quota store, apart from the ones the
+ * process shares (for tests, or a client that must not wait behind others).
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerMemory = (options: MemoryGateOptions = {}): Layer.Layer<ChatsGate | ChatsQuotaStore> =>
+  Layer.merge(layerMemoryGate(options), layerMemoryQuotaStore)

@@ -9,6 +9,7 @@
  */
 import { Duration, Effect, Random, Schedule, ScheduleDecision, ScheduleInterval } from "effect"
 import type * as ChatsError from "./ChatsError.js"
+import { quotaBackAt } from "./ChatsLimiter.js"
 
 /**
  * Settings of the default retry schedule.
@@ -61,10 +62,8 @@ export const isTransient = (error: RetryInput): boolean => {
       return true
     case "UnexpectedStatusError":
       return error.status >= 502 && error.status <= 504
-    case "RequestError":
-      return error.reason === "Transport"
-    case "ResponseError":
-      return error.reason === "Decode" || error.reason === "EmptyBody"
+    case "TransportError":
+      return error.reason === "Transport" || error.reason === "Decode" || error.reason === "EmptyBody"
     case "ResponseDecodeError":
       return error.reason === "not-json"
     default:
@@ -109,7 +108,8 @@ const backoff = (initialMillis: number, factor: number, maxMillis: number, n: nu
 /**
  * The default retry schedule.
  *
- * - A quota 420 whose answer says when the quota resets (`X-RateLimit-Resource-Until`) waits until then.
+ * - A quota 420 whose answer says when the quota resets (`X-RateLimit-Resource-Until`) waits until the
+ *   end of that second (the market announces the reset to the second: `ChatsLimiter.quotaBackAt`).
  * - A parallel-limit 420, or a quota 420 that does not say when or whose reset has passed, backs off
  *   exponentially with jitter.
  * - A transient failure backs off the same way, at most `maxTransientRetries` times.
@@ -147,9 +147,10 @@ export const defaultSchedule = (options: Options = {}): Schedule.Schedule<Durati
       if (state.rateLimitRetries >= maxRateLimitRetries) return stop
       const nextState = { ...state, rateLimitRetries: state.rateLimitRetries + 1 }
       const resetsAt = error.rateLimit?.resetsAt
-      // the reset is announced to the second: once it has passed, back off instead of hammering
-      if (error.kind === "quota" && resetsAt !== undefined && resetsAt.epochMillis > now) {
-        return next(resetsAt.epochMillis - now, nextState)
+      // the reset is announced to the second: wait past that second; once it has passed, back off
+      const backAt = resetsAt === undefined ? undefined : quotaBackAt(resetsAt.epochMillis)
+      if (error.kind === "quota" && backAt !== undefined && backAt > now) {
+        return next(backAt - now, nextState)
       }
       return Effect.flatMap(
         backoff(initialMillis, factor, maxMillis, state.rateLimitRetries),

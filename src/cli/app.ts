@@ -43,11 +43,6 @@ const detail = (tag: string, error: object): string => {
     }
     case "DeliveryUnknownError":
       return "; check the chat's history before sending again"
-    case "RequestError":
-    case "ResponseError": {
-      const cause = Predicate.hasProperty(error, "cause") ? error.cause : undefined
-      return cause instanceof Error && cause.message !== "" ? `: ${cause.message}` : ""
-    }
     default:
       return ""
   }

@@ -4,7 +4,7 @@
  */
 import { HttpClient, type HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Effect, Layer, Redacted } from "effect"
-import { ChatsClient } from "../../src/index.js"
+import { ChatsClient, ChatsLimiter } from "../../src/index.js"
 
 /** A request as the fake server saw it. */
 export interface Recorded {
@@ -71,7 +71,7 @@ export const makeFake = (handler: (request: Recorded, n: number) => Answer) => {
   return { requests, client, layer: Layer.succeed(HttpClient.HttpClient, client) }
 }
 
-/** A client layer over a fake server, retries off unless a schedule is given. */
+/** A client layer over a fake server, with limiters of its own; retries off unless a schedule is given. */
 export const fakeClient = (
   handler: (request: Recorded, n: number) => Answer,
   options: Partial<ChatsClient.Options> = {}
@@ -82,6 +82,6 @@ export const fakeClient = (
     baseUrl: "https://api.test",
     retrySchedule: false,
     ...options
-  }).pipe(Layer.provide(fake.layer))
+  }).pipe(Layer.provide(Layer.merge(fake.layer, ChatsLimiter.layerMemory())))
   return { requests: fake.requests, layer, http: fake.layer }
 }

@@ -48,12 +48,13 @@ describe("420 retries with the default schedule", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("a quota 420 waits exactly until X-RateLimit-Resource-Until", () => {
+  it.effect("a quota 420 waits until the end of the second X-RateLimit-Resource-Until announces", () => {
     const { requests, layer } = flaky(() => quota420(30_000), 1)
     return Effect.gen(function*() {
       const client = yield* ChatsClient.ChatsClient
       const fiber = yield* Effect.fork(client.getChat({ businessId, chatId: 42 }))
-      yield* advance(29_999)
+      // the header says 00:00:30 GMT; the real reset may fall anywhere in that second
+      yield* advance(30_999)
       expect(requests).toHaveLength(1)
       yield* advance(1)
       expect(requests).toHaveLength(2)

@@ -7,7 +7,7 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { afterAll, expect, layer } from "@effect/vitest"
 import { Cause, Chunk, Effect, Exit, Layer, Redacted, Stream } from "effect"
-import { ChatsClient, ChatsRetry } from "../../src/index.js"
+import { ChatsClient, ChatsLimiter, ChatsRetry } from "../../src/index.js"
 import * as Simulator from "../../src/Simulator.js"
 
 const figures = { runs: 0, faultsInjected: 0, successes: 0, typedErrors: 0, defects: 0, duplicates: 0, unhandled: 0 }
@@ -179,7 +179,7 @@ layer(live, { timeout: 120_000, excludeTestServices: true })("fault injection", 
   it.effect("sends under 420s are retried and posted exactly once", () =>
     Effect.gen(function*() {
       const sim = yield* Simulator.Simulator
-      const client = yield* clientFor({ maxInFlight: 12 })
+      const client = yield* clientFor().pipe(Effect.provide(ChatsLimiter.layerMemoryGate({ maxInFlight: 12 })))
       const chats = (yield* sim.chats()).slice(20, 50)
       const tag = `burst ${Math.random()}`
       const ends = yield* withFaults(

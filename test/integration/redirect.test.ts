@@ -1,25 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
 import { ChatsClient } from "../../src/index.js"
+import { rawServer } from "./rawServer.js"
 import { transports } from "./transports.js"
 
 const secret = "redirect-SECRET-key-991"
 
-/** A plain Node server on a random loopback port, closed with the scope. */
-const server = (handler: Http.RequestListener) =>
-  Effect.acquireRelease(
-    Effect.async<Http.Server>((resume) => {
-      const s = Http.createServer(handler)
-      s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
-    }),
-    (s) =>
-      Effect.async<void>((resume) => {
-        s.closeAllConnections()
-        s.close(() => resume(Effect.void))
-      })
-  ).pipe(Effect.map((s) => ({ url: `http://127.0.0.1:${(s.address() as AddressInfo).port}` })))
+const server = rawServer
 
 describe("credentials never go to another origin", () => {
   for (const [name, transport] of transports) {

@@ -1,7 +1,7 @@
 import type { HttpClient } from "@effect/platform"
 import { expect, layer } from "@effect/vitest"
 import { Chunk, Effect, Layer, Redacted, Stream } from "effect"
-import { ChatsClient, ChatsRetry } from "../../src/index.js"
+import { ChatsClient, ChatsLimiter, ChatsRetry } from "../../src/index.js"
 import * as Simulator from "../../src/Simulator.js"
 import { transports } from "./transports.js"
 
@@ -152,7 +152,7 @@ for (const [name, transport] of transports) {
     it.effect("parallel-limit 420s from an ungated burst are absorbed by the retry schedule", () =>
       restoring(Effect.gen(function*() {
         const sim = yield* Simulator.Simulator
-        const client = yield* clientFor({ maxInFlight: 12 })
+        const client = yield* clientFor().pipe(Effect.provide(ChatsLimiter.layerMemoryGate({ maxInFlight: 12 })))
         const chats = (yield* sim.chats()).slice(0, 60)
         yield* sim.setFaults([{ kind: "latency", millis: 10 }])
         yield* sim.resetStats

@@ -1,28 +1,28 @@
 /**
- * One call of an operation, end to end: wait out a spent quota, queue at the gate,
- * send with a timeout, decode, remember the quota, keep secrets out of errors,
- * mark unknown outcomes of sends, and retry what is safe to retry.
+ * One call of an operation, end to end: queue at the gate, take a unit of the quota (or wait out a
+ * spent one), send with a timeout, remember the quota, decode, keep secrets out of errors, mark
+ * unknown outcomes of sends, and retry what is safe to retry.
  *
- * This is the hot path of every call, so it is written to do little when all goes well: one
- * set-up for the span, the redacted header names and the fetch options, a timeout that forks one
- * fiber instead of two, a retry schedule that is started only after a failure, and decoding after
- * the slot at the gate is given back. What it does on every path is unchanged.
+ * The request, the span and the rest of the call's setting are made before the slot at the gate is
+ * taken; the slot is held for the exchange only (the request and the reading of its answer's body).
  */
 import { FetchHttpClient, Headers, type HttpBody, type HttpClient, HttpClientRequest } from "@effect/platform"
 import type { HttpClientResponse } from "@effect/platform"
-import { Cause, Clock, Context, DateTime, Duration, Effect, Either, Exit, Fiber, FiberRef, Option, Tracer } from "effect"
+import { Cause, Clock, DateTime, Duration, Effect, Either, Exit, Option, Schedule, ScheduleDecision } from "effect"
 import * as ChatsError from "../../ChatsError.js"
-import type { Gate, QuotaStore } from "../../ChatsLimiter.js"
+import { type Gate, type LimitKey, quotaBackAt, type QuotaState, type QuotaStore } from "../../ChatsLimiter.js"
 import * as ChatsRetry from "../../ChatsRetry.js"
 import type { BodyDecoder, RequestInfo } from "./response.js"
 import { quotaStateOf } from "./rateLimit.js"
-import { sanitizeHttpClientError } from "./sanitize.js"
+import { toTransportError } from "./transportError.js"
 
 /** What every call of one client shares. */
 export interface CallContext {
   readonly httpClient: HttpClient.HttpClient
   readonly baseUrl: string
   readonly authHeaders: Readonly<Record<string, string>>
+  /** The credential values, removed from any text an error carries. */
+  readonly secrets: ReadonlyArray<string>
   readonly schedule: ChatsRetry.RetrySchedule | false
   readonly gate: Gate
   readonly quotaStore: QuotaStore
@@ -44,44 +44,6 @@ export interface CallSpec<A> {
 /** The name of the header that carries the API key. */
 export const apiKeyHeader = "Api-Key"
 
-/**
- * Runs the call in its own setting, set up and taken down in one step:
- *
- * - the call's span is the parent span;
- * - `Api-Key` is among the header names that logs and spans redact;
- * - `fetch` does not follow redirects: it would carry the `Api-Key` header to whatever host the
- *   redirect names (the other Node transports never follow redirects; a 3xx then reaches the
- *   caller as an `UnexpectedStatusError`);
- * - on exit, the span says how the call ended (`outcome`).
- *
- * The same as `Effect.locallyWith` over the redacted names, `Effect.provideService` of the fetch
- * options and `Effect.withParentSpan`, with one set-up and one take-down instead of three.
- */
-const inCallSetting = <A, E extends { readonly _tag: string }>(effect: Effect.Effect<A, E>, span: Tracer.Span): Effect.Effect<A, E> =>
-  Effect.uninterruptibleMask((restore) =>
-    Effect.withFiberRuntime<A, E>((fiber) => {
-      const context = fiber.getFiberRef(FiberRef.currentContext)
-      const names = fiber.getFiberRef(Headers.currentRedactedNames)
-      const init = Context.getOption(context, FetchHttpClient.RequestInit)
-      const callContext = Context.add(Context.add(context, Tracer.ParentSpan, span), FetchHttpClient.RequestInit, {
-        ...Option.getOrElse(init, () => ({})),
-        redirect: "manual"
-      }) as Context.Context<never>
-      const callNames = names.includes(apiKeyHeader) ? names : [...names, apiKeyHeader]
-      const takeDown = Effect.zipRight(
-        FiberRef.set(FiberRef.currentContext, context),
-        FiberRef.set(Headers.currentRedactedNames, names)
-      )
-      return Effect.zipRight(
-        Effect.zipRight(FiberRef.set(FiberRef.currentContext, callContext), FiberRef.set(Headers.currentRedactedNames, callNames)),
-        Effect.onExit(restore(effect), (exit) => {
-          span.attribute("outcome", Exit.isSuccess(exit) ? "success" : failureTag(exit.cause))
-          return takeDown
-        })
-      )
-    })
-  )
-
 /** Query parameters, leaving out the absent ones. */
 const queryParams = (params: Readonly<Record<string, string | number | undefined>>): Record<string, string> => {
   const out: Record<string, string> = {}
@@ -91,7 +53,6 @@ const queryParams = (params: Readonly<Record<string, string | number | undefined
   }
   return out
 }
-
 
 /** Records an event on the current span and logs it at debug level (with no secret: only names and numbers). */
 const note = (event: string, attributes: Record<string, string | number>): Effect.Effect<void> =>
@@ -114,68 +75,54 @@ const failureTag = (cause: Cause.Cause<{ readonly _tag: string }>): string =>
 const leavesOutcomeUnknown = (error: ChatsError.ChatsClientError): boolean =>
   ChatsRetry.isTransient(error) || (error._tag === "UnexpectedStatusError" && error.status >= 500)
 
-/** The clock of Effect's default services: time is real, and a timer can be a plain `setTimeout`. */
-const liveClock: Clock.Clock = Effect.runSync(Effect.clock)
-
-/** The longest delay `setTimeout` takes. */
-const maxTimerMillis = 2 ** 31 - 1
-
-/**
- * `Effect.timeoutFail`, for one request. On the live clock the effect runs in one forked fiber
- * that a `setTimeout` interrupts, where `Effect.timeoutFail` races two fibers; on any other clock
- * (a `TestClock`, a clock of the user's) it is `Effect.timeoutFail` itself. Either way the effect
- * is interrupted, and awaited, when the time is up, and the call fails with `onTimeout()`.
- */
-const timeoutFail = <A, E, E2>(
-  effect: Effect.Effect<A, E>,
-  duration: Duration.Duration,
-  onTimeout: () => E2
-): Effect.Effect<A, E | E2> => {
-  const millis = Duration.toMillis(duration)
-  if (!(millis > 0 && millis <= maxTimerMillis)) return Effect.timeoutFail(effect, { duration, onTimeout })
-  return Effect.clockWith((clock) =>
-    clock !== liveClock ? Effect.timeoutFail(effect, { duration, onTimeout }) : Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.fork(restore(effect)), (fiber) =>
-        restore(Effect.async<A, E | E2>((resume) => {
-          let settled = false
-          const onExit = (exit: Exit.Exit<A, E>) => {
-            if (settled) return
-            settled = true
-            clearTimeout(timer)
-            resume(Exit.isSuccess(exit) ? Effect.as(Fiber.inheritAll(fiber), exit.value) : exit)
-          }
-          const timer = setTimeout(() => {
-            if (settled) return
-            settled = true
-            fiber.removeObserver(onExit)
-            resume(Effect.zipRight(Fiber.interrupt(fiber), Effect.failSync(onTimeout)))
-          }, millis)
-          fiber.addObserver(onExit)
-          // the caller is interrupted while it waits
-          return Effect.suspend(() => {
-            if (!settled) {
-              settled = true
-              clearTimeout(timer)
-              fiber.removeObserver(onExit)
-            }
-            return Fiber.interrupt(fiber)
-          })
-        })))
-    )
-  )
-}
-
 const isSuccess = (status: number): boolean => status >= 200 && status < 300
 
-/** An answer and its body. */
+/** The redacted header names with `Api-Key` among them. */
+const withApiKeyRedacted = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
+  names.includes(apiKeyHeader) ? names : [...names, apiKeyHeader]
+
+/**
+ * The fetch options of the call: `fetch` does not follow redirects, which would carry the `Api-Key`
+ * header to whatever host the redirect names (the Node transports never follow redirects; a 3xx
+ * then reaches the caller as an `UnexpectedStatusError`).
+ */
+const noRedirects = Effect.map(
+  Effect.serviceOption(FetchHttpClient.RequestInit),
+  (init): RequestInit => ({ ...Option.getOrElse(init, () => ({})), redirect: "manual" })
+)
+
+/** The retry schedule, recording a `retry` event each time it decides to retry (and only then). */
+const withRetryEvents = (
+  schedule: ChatsRetry.RetrySchedule,
+  operation: ChatsError.Operation
+): ChatsRetry.RetrySchedule =>
+  Schedule.onDecision(
+    Schedule.passthrough(schedule),
+    (error, decision) =>
+      ScheduleDecision.isContinue(decision) ? note("retry", { operation, error: error._tag }) : Effect.void
+  )
+
+/** Inside one call: the quota store said the quota is spent until `state.resetsAt`. */
+class QuotaSpent {
+  readonly _tag = "QuotaSpent"
+  constructor(readonly state: QuotaState) {}
+}
+
+/** An answer, its body and the quota it reported. */
 interface Answer {
   readonly response: HttpClientResponse.HttpClientResponse
   readonly text: string
+  readonly quota: QuotaState | undefined
 }
+
+/** Logs that the quota store could not answer; the call goes on (the store fails open). */
+const quotaStoreFailed = (error: ChatsError.LimiterUnavailableError) =>
+  Effect.logWarning(`ChatsClient: ${error.message}; going on without it (the market's own limit still applies)`)
 
 /** Sends one call, with everything around it that keeps it within the market's limits. */
 export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, ChatsError.ChatsClientError> => {
   const info: RequestInfo = { operation: spec.operation, method: spec.method, path: spec.path }
+  const key: LimitKey = { api: ctx.baseUrl, businessId: spec.businessId }
   const decoder = spec.decode
   const request = HttpClientRequest.make(spec.method)(ctx.baseUrl + spec.path, {
     urlParams: queryParams(spec.query),
@@ -184,95 +131,89 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
     acceptJson: true
   })
 
-  /** Waits for a spent quota to reset, or fails at once when the reset is past the budget. */
-  const quotaGuard = Effect.flatMap(ctx.quotaStore.get(spec.businessId, spec.operation), (state) => {
-    if (state === undefined || state.remaining > 0) return Effect.void
-    return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      const wait = state.resetsAt - now
-      if (wait <= 0) return Effect.void
-      if (wait <= Duration.toMillis(ctx.quotaWaitBudget)) {
-        return Effect.zipRight(note("quota wait", { operation: spec.operation, waitMillis: wait }), Effect.sleep(wait))
-      }
-      const resetsAt = DateTime.unsafeMake(state.resetsAt)
-      return Effect.fail(
-        new ChatsError.RateLimitError({
-          ...info,
-          status: 420,
-          kind: "quota",
-          errors: [{
-            code: "QUOTA_SPENT",
-            message: `not sent: the quota of ${spec.operation} is spent until ${DateTime.formatIso(resetsAt)}`
-          }],
-          rateLimit: new ChatsError.RateLimitInfo({
-            remaining: 0,
-            resetsAt,
-            ...(state.limit === undefined ? {} : { limit: state.limit })
-          })
-        }, { disableValidation: true })
+  /**
+   * The request and its answer's body. The status decides: the body of a non-2xx answer that cannot
+   * be read is empty (the error then has no `errors`), and so is that of a 2xx answer to an
+   * operation without a result.
+   */
+  const exchange: Effect.Effect<Answer, ChatsError.ChatsClientError> = Effect.flatMap(
+    ctx.httpClient.execute(request),
+    (response) =>
+      Effect.map(
+        !isSuccess(response.status) || decoder.lenient ? Effect.orElseSucceed(response.text, () => "") : response.text,
+        (text): Answer => ({ response, text, quota: quotaStateOf(response.headers) })
       )
-    })
-  })
-
-  /** The request and its answer's body, remembering the quota the answer reports. */
-  const exchange = Effect.flatMap(ctx.httpClient.execute(request), (response) => {
-    const read = decoder.lenient && isSuccess(response.status)
-      ? Effect.orElseSucceed(response.text, () => "")
-      : response.text
-    const answer = Effect.map(read, (text): Answer => ({ response, text }))
-    const quota = quotaStateOf(response.headers)
-    return quota === undefined
-      ? answer
-      : Effect.zipRight(ctx.quotaStore.set(spec.businessId, spec.operation, quota), answer)
-  })
-
-  /** One attempt: the exchange through the gate, under the timeout; then the decoding, the slot given back. */
-  const attempt: Effect.Effect<A, ChatsError.ChatsClientError> = Effect.zipRight(
-    quotaGuard,
-    ctx.gate.withPermit(spec.businessId)(
-      timeoutFail(
-        exchange,
-        ctx.requestTimeout,
-        () => new ChatsError.RequestTimeoutError({ ...info, timeoutMillis: Duration.toMillis(ctx.requestTimeout) })
-      )
-    )
   ).pipe(
-    Effect.flatMap(({ response, text }) => {
-      const decoded = decoder.decode(info, response, text)
-      return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decoded.left)
+    Effect.timeoutFail({
+      duration: ctx.requestTimeout,
+      onTimeout: () => new ChatsError.RequestTimeoutError({ ...info, timeoutMillis: Duration.toMillis(ctx.requestTimeout) })
     }),
     Effect.catchTags({
-      RequestError: (error) => Effect.fail(sanitizeHttpClientError(error)),
-      ResponseError: (error) => Effect.fail(sanitizeHttpClientError(error))
+      RequestError: (error) => Effect.fail(toTransportError(info, error, ctx.secrets)),
+      ResponseError: (error) => Effect.fail(toTransportError(info, error, ctx.secrets))
     })
+  )
+
+  /** Takes a unit of the quota: a spent one fails with `QuotaSpent`; a store that cannot answer lets the request go. */
+  const reserve: Effect.Effect<void, QuotaSpent> = ctx.quotaStore.reserve(key, spec.operation).pipe(
+    Effect.catchAll((error) => Effect.as(quotaStoreFailed(error), Option.none<QuotaState>())),
+    Effect.flatMap(Option.match({ onNone: () => Effect.void, onSome: (state) => Effect.fail(new QuotaSpent(state)) }))
+  )
+
+  /** Remembers the quota an answer reported. */
+  const record = (quota: QuotaState | undefined) =>
+    quota === undefined
+      ? Effect.void
+      : Effect.catchAll(ctx.quotaStore.record(key, spec.operation, quota), quotaStoreFailed)
+
+  /** One exchange at the gate (the quota checked once the slot is taken), then its decoding. */
+  const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> = ctx.gate.withPermit(key)(
+    Effect.zipRight(reserve, exchange)
+  ).pipe(
+    Effect.flatMap((answer) =>
+      Effect.zipRight(
+        record(answer.quota),
+        Effect.suspend(() => {
+          const decoded = decoder.decode(info, answer.response, answer.text)
+          return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decoded.left)
+        })
+      )
+    )
+  )
+
+  /**
+   * A spent quota: wait for its reset within the budget and go again, or refuse at once. The refusal
+   * is a success of the attempt (`Either.left`), so that no retry schedule sees it.
+   */
+  const attempt: Effect.Effect<Either.Either<A, ChatsError.RateLimitError>, ChatsError.ChatsClientError> = Effect.catchIf(
+    Effect.map(once, Either.right),
+    (error): error is QuotaSpent => error instanceof QuotaSpent,
+    ({ state }) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const wait = quotaBackAt(state.resetsAt) - now
+        if (wait <= 0) return attempt
+        if (wait <= Duration.toMillis(ctx.quotaWaitBudget)) {
+          return Effect.zipRight(
+            note("quota wait", { operation: spec.operation, waitMillis: wait }),
+            Effect.zipRight(Effect.sleep(wait), attempt)
+          )
+        }
+        return Effect.succeed(Either.left(quotaRefusal(info, state)))
+      })
   )
 
   const safeAttempt = ChatsRetry.isIdempotent(spec.operation) ? attempt : Effect.mapError(
     attempt,
-    (error): ChatsError.ChatsClientError =>
-      leavesOutcomeUnknown(error) ? new ChatsError.DeliveryUnknownError({ ...info, cause: error }) : error
+    (error) => leavesOutcomeUnknown(error) ? new ChatsError.DeliveryUnknownError({ ...info, cause: error }) : error
   )
 
-  // `Effect.retry` over the attempts, its schedule started only once an attempt has failed:
-  // the first failure is handed to the schedule as it would have been, then the attempts go on.
-  const schedule = ctx.schedule
-  const retried = schedule === false ? safeAttempt : Effect.catchAll(safeAttempt, (first) => {
-    if (!ChatsRetry.isSafeToRetry(spec.operation, first)) return Effect.fail(first)
-    let replay: ChatsError.ChatsClientError | undefined = first
-    return Effect.retry(
-      Effect.suspend(() => {
-        if (replay === undefined) return safeAttempt
-        const error = replay
-        replay = undefined
-        return Effect.fail(error)
-      }),
-      {
-        schedule,
-        while: (error) =>
-          ChatsRetry.isSafeToRetry(spec.operation, error) &&
-          Effect.as(note("retry", { operation: spec.operation, error: error._tag }), true)
-      }
-    )
-  })
+  const retried: Effect.Effect<A, ChatsError.ChatsClientError> = Effect.flatMap(
+    ctx.schedule === false ? safeAttempt : Effect.retry(safeAttempt, {
+      schedule: withRetryEvents(ctx.schedule, spec.operation),
+      while: (error) => ChatsRetry.isSafeToRetry(spec.operation, error)
+    }),
+    Either.match({ onLeft: Effect.fail, onRight: Effect.succeed })
+  )
 
   const chatId = spec.query["chatId"]
   return Effect.useSpan(
@@ -283,6 +224,33 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
         ? { "yandex_market.business_id": spec.businessId }
         : { "yandex_market.business_id": spec.businessId, "yandex_market.chat_id": chatId }
     },
-    (span) => inCallSetting(retried, span)
+    (span) =>
+      retried.pipe(
+        Effect.onExit((exit) =>
+          Effect.sync(() => span.attribute("outcome", Exit.isSuccess(exit) ? "success" : failureTag(exit.cause)))
+        ),
+        Effect.provideServiceEffect(FetchHttpClient.RequestInit, noRedirects),
+        Effect.locallyWith(Headers.currentRedactedNames, withApiKeyRedacted),
+        Effect.withParentSpan(span)
+      )
   )
+}
+
+/** The error of a call refused before sending: the quota is spent until a reset past the wait budget. */
+const quotaRefusal = (info: RequestInfo, state: QuotaState): ChatsError.RateLimitError => {
+  const resetsAt = DateTime.unsafeMake(state.resetsAt)
+  return new ChatsError.RateLimitError({
+    ...info,
+    status: 420,
+    kind: "quota",
+    errors: [{
+      code: "QUOTA_SPENT",
+      message: `not sent: the quota of ${info.operation} is spent until ${DateTime.formatIso(resetsAt)}`
+    }],
+    rateLimit: new ChatsError.RateLimitInfo({
+      remaining: 0,
+      resetsAt,
+      ...(state.limit === undefined ? {} : { limit: state.limit })
+    })
+  }, { disableValidation: true })
 }

@@ -1,0 +1,48 @@
+/**
+ * The status decides the error: an answer whose body is cut off is still its status's error,
+ * and a 4xx or 420 on a send is never "delivery unknown" (nothing was posted).
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Redacted } from "effect"
+import { ChatsClient, ChatsRetry } from "../../src/index.js"
+import { cutOff, rawServer } from "./rawServer.js"
+import { transports } from "./transports.js"
+
+const clientAt = (url: string) =>
+  ChatsClient.make({ baseUrl: url, apiKey: Redacted.make("status-test-key") })
+
+describe("an error answer whose body is cut off", () => {
+  for (const [name, transport] of transports) {
+    it.scopedLive(`404 with a cut-off body is a NotFoundError after one request (${name})`, () =>
+      Effect.gen(function*() {
+        const api = yield* rawServer(cutOff(404))
+        const client = yield* clientAt(api.url)
+        const error = yield* Effect.flip(client.getChat({ businessId: 1, chatId: 1 }))
+        expect(error._tag).toBe("NotFoundError")
+        if (error._tag === "NotFoundError") expect(error.errors).toEqual([])
+        expect(api.requests()).toBe(1)
+      }).pipe(Effect.provide(transport)))
+
+    it.scopedLive(`400 with a cut-off body on a send is a BadRequestError, not DeliveryUnknownError (${name})`, () =>
+      Effect.gen(function*() {
+        const api = yield* rawServer(cutOff(400))
+        const client = yield* clientAt(api.url)
+        const error = yield* Effect.flip(client.sendMessageToChat({ businessId: 1, chatId: 1, message: "hi" }))
+        expect(error._tag).toBe("BadRequestError")
+        expect(api.requests()).toBe(1)
+      }).pipe(Effect.provide(transport)))
+
+    it.scopedLive(`420 with a cut-off body on a send is a RateLimitError, retried, never DeliveryUnknownError (${name})`, () =>
+      Effect.gen(function*() {
+        const api = yield* rawServer(cutOff(420))
+        const client = yield* ChatsClient.make({
+          baseUrl: api.url,
+          apiKey: Redacted.make("status-test-key"),
+          retrySchedule: ChatsRetry.defaultSchedule({ initialDelay: "1 millis", maxRateLimitRetries: 2 })
+        })
+        const error = yield* Effect.flip(client.sendMessageToChat({ businessId: 1, chatId: 1, message: "hi" }))
+        expect(error._tag).toBe("RateLimitError")
+        expect(api.requests()).toBe(3)
+      }).pipe(Effect.provide(transport)))
+  }
+})
