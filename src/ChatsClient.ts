@@ -408,6 +408,14 @@ export const layerConfig = (
       const apiKey = yield* (options.apiKey ?? optionalConfig(Config.redacted("YANDEX_MARKET_API_KEY")))
       const oauthToken = yield* (options.oauthToken ?? optionalConfig(Config.redacted("YANDEX_MARKET_OAUTH_TOKEN")))
       const baseUrl = yield* (options.baseUrl ?? optionalConfig(Config.string("YANDEX_MARKET_BASE_URL")))
+      if (apiKey === undefined && oauthToken === undefined) {
+        return yield* Effect.fail(ConfigError.MissingData(
+          [options.apiKey === undefined ? "YANDEX_MARKET_API_KEY" : "apiKey"],
+          options.apiKey === undefined && options.oauthToken === undefined
+            ? "no credentials: set YANDEX_MARKET_API_KEY (or YANDEX_MARKET_OAUTH_TOKEN)"
+            : "no credentials: neither the apiKey nor the oauthToken Config has a value"
+        ))
+      }
       return yield* make({
         ...options,
         apiKey,

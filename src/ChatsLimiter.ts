@@ -14,6 +14,7 @@
  */
 import { Clock, Context, Effect, Layer, Option } from "effect"
 import type { LimiterUnavailableError, Operation } from "./ChatsError.js"
+import { makeTrackedMemoryGate, noteQueued as internalNoteQueued } from "./internal/limiter/memoryGate.js"
 
 /**
  * The market's limit of requests in flight at once for one business.
@@ -63,56 +64,14 @@ export class ChatsGate extends Context.Reference<ChatsGate>()("effect-yandex-mar
   defaultValue: (): Gate => makeMemoryGate()
 }) {}
 
-/** Notes on the current span and in the debug log that a request waits for a slot. */
-export const noteQueued = (key: LimitKey): Effect.Effect<void> =>
-  Effect.zipRight(
-    Effect.annotateCurrentSpan("yandex_market.gate_queued", true),
-    Effect.logDebug("ChatsClient: waiting for a slot at the concurrency gate").pipe(
-      Effect.annotateLogs({ businessId: key.businessId })
-    )
-  )
-
-/** A fair counting semaphore: a released slot goes straight to the longest waiter. */
-class FifoSlots {
-  private inFlight = 0
-  private readonly waiters: Array<{ readonly resume: () => void; handed: boolean }> = []
-
-  constructor(private readonly max: number, private readonly onIdle: () => void) {}
-
-  /** Waits for a slot; interruptible while waiting, and a slot handed over at that moment is passed on. */
-  readonly acquire: Effect.Effect<void> = Effect.async<void>((resume) => {
-    if (this.inFlight < this.max && this.waiters.length === 0) {
-      this.inFlight++
-      resume(Effect.void)
-      return
-    }
-    const waiter = { resume: () => resume(Effect.void), handed: false }
-    this.waiters.push(waiter)
-    return Effect.sync(() => {
-      if (waiter.handed) this.releaseUnsafe()
-      else this.waiters.splice(this.waiters.indexOf(waiter), 1)
-    })
-  })
-
-  /** Hands the slot to the next waiter, or frees it (and tells when nothing is left in flight). */
-  releaseUnsafe(): void {
-    const next = this.waiters.shift()
-    if (next === undefined) {
-      this.inFlight--
-      if (this.inFlight === 0) this.onIdle()
-    } else {
-      next.handed = true
-      next.resume()
-    }
-  }
-
-  readonly release: Effect.Effect<void> = Effect.sync(() => this.releaseUnsafe())
-
-  /** Whether a new request would have to wait. */
-  get full(): boolean {
-    return this.inFlight >= this.max || this.waiters.length > 0
-  }
-}
+/**
+ * Notes on the current span (`yandex_market.gate_queued`) and in the debug log that a request waits
+ * for a slot: for gates of other stores, so that they report waits as the in-memory one does.
+ *
+ * @since 0.2.0
+ * @category utils
+ */
+export const noteQueued: (key: LimitKey) => Effect.Effect<void> = internalNoteQueued
 
 /**
  * Settings of the in-memory gate.
@@ -132,29 +91,8 @@ export interface MemoryGateOptions {
  * @since 0.2.0
  * @category constructors
  */
-export const makeMemoryGate = (options: MemoryGateOptions = {}): Gate => {
-  const maxInFlight = options.maxInFlight ?? marketParallelLimit
-  const slots = new Map<string, FifoSlots>()
-  const slotsOf = (key: LimitKey): FifoSlots => {
-    const id = `${key.businessId} ${key.api}`
-    let s = slots.get(id)
-    if (s === undefined) {
-      s = new FifoSlots(maxInFlight, () => slots.delete(id))
-      slots.set(id, s)
-    }
-    return s
-  }
-  return {
-    withPermit: (key) => (effect) =>
-      Effect.uninterruptibleMask((restore) => {
-        const s = slotsOf(key)
-        return Effect.zipRight(
-          restore(s.full ? Effect.zipRight(noteQueued(key), s.acquire) : s.acquire),
-          Effect.ensuring(restore(effect), s.release)
-        )
-      })
-  }
-}
+export const makeMemoryGate = (options: MemoryGateOptions = {}): Gate =>
+  makeTrackedMemoryGate(options.maxInFlight ?? marketParallelLimit).gate
 
 /**
  * A layer that gives the client its own in-memory gate (for instance with another `maxInFlight`),

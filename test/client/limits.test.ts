@@ -1,14 +1,15 @@
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Fiber, Layer, Redacted, TestClock } from "effect"
-import { ChatsClient, ChatsLimiter } from "../../src/index.js"
-import { fakeClient, ok, secretKey } from "./fakeHttp.js"
+import { Effect, Either, Fiber, Layer, Option, Redacted, TestClock } from "effect"
+import { ChatsClient, ChatsLimiter, ChatsRetry } from "../../src/index.js"
+import { makeTrackedMemoryGate } from "../../src/internal/limiter/memoryGate.js"
+import { type Answer, fakeClient, ok, secretKey } from "./fakeHttp.js"
 import { chatJson } from "./fixtures.js"
 
 const businessId = 12345
 
-/** A server that takes `latency` of (test) time per request and tracks how many are in flight. */
-const slowServer = (latency: number) => {
+/** A server that takes `latency` of (test) time per request, answers with `answer`, and tracks how many are in flight. */
+const slowServerWith = (latency: number, answer: () => Answer) => {
   const stats = { inFlight: 0, maxInFlight: 0, started: [] as Array<number> }
   const client = HttpClient.make((request, url) =>
     Effect.gen(function*() {
@@ -16,11 +17,15 @@ const slowServer = (latency: number) => {
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight)
       stats.started.push(Number(url.searchParams.get("chatId")))
       yield* Effect.sleep(latency).pipe(Effect.ensuring(Effect.sync(() => stats.inFlight--)))
-      return HttpClientResponse.fromWeb(request, new Response(JSON.stringify(ok(chatJson(1)).body)))
+      const { body, headers, status } = answer()
+      return HttpClientResponse.fromWeb(request, new Response(JSON.stringify(body), { status, ...(headers === undefined ? {} : { headers }) }))
     })
   )
   return { stats, layer: Layer.succeed(HttpClient.HttpClient, client) }
 }
+
+/** A server that takes `latency` of (test) time per request and tracks how many are in flight. */
+const slowServer = (latency: number) => slowServerWith(latency, () => ok(chatJson(1)))
 
 const clientLayer = (
   http: Layer.Layer<HttpClient.HttpClient>,
@@ -179,5 +184,102 @@ describe("the base URL", () => {
       ]) {
         expect(Either.isRight(yield* build(options))).toBe(true)
       }
+    }))
+})
+
+describe("quota bookkeeping", () => {
+  /** A success that reports `remaining` units left until `untilMillis`. */
+  const left = (remaining: number, untilMillis: number) => ({
+    status: 200,
+    body: ok(chatJson(1)).body,
+    headers: {
+      "X-RateLimit-Resource-Limit": "10",
+      "X-RateLimit-Resource-Remaining": String(remaining),
+      "X-RateLimit-Resource-Until": new Date(untilMillis).toUTCString()
+    }
+  })
+
+  it.effect("a spent quota past quotaWaitBudget fails at once, whatever the retry schedule", () => {
+    const { requests, layer } = fakeClient(() => left(0, 3_000), {
+      quotaWaitBudget: "1 second",
+      retrySchedule: ChatsRetry.defaultSchedule()
+    })
+    return Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      yield* client.getChat({ businessId, chatId: 1 })
+      const fiber = yield* Effect.fork(Effect.flip(client.getChat({ businessId, chatId: 1 })))
+      yield* TestClock.adjust(10) // long before the reset: a schedule that waited for it would still be waiting
+      const polled = yield* Fiber.poll(fiber)
+      expect(Option.isSome(polled)).toBe(true)
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("RateLimitError")
+      if (error._tag === "RateLimitError") expect(error.kind).toBe("quota")
+      expect(requests).toHaveLength(1)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("with one unit left, one of four concurrent calls is sent; the others are refused before sending", () => {
+    let served = 0
+    const { requests, layer } = fakeClient(() => left(Math.max(0, 1 - served++), 3_600_000))
+    return Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      yield* client.getChat({ businessId, chatId: 1 }) // reports 1 left
+      const results = yield* Effect.forEach([1, 2, 3, 4], (chatId) => Effect.either(client.getChat({ businessId, chatId })), {
+        concurrency: 4
+      })
+      expect(requests).toHaveLength(2)
+      expect(results.filter(Either.isRight)).toHaveLength(1)
+      for (const r of results.filter(Either.isLeft)) expect(r.left._tag).toBe("RateLimitError")
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("the quota is checked when the slot is taken: calls queued behind an answer that spends it are not sent", () => {
+    const server = slowServerWith(100, () => left(0, 3_600_000))
+    return Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      const fiber = yield* Effect.fork(Effect.forEach([1, 2, 3, 4], (chatId) => Effect.either(client.getChat({ businessId, chatId })), {
+        concurrency: 4
+      }))
+      yield* TestClock.adjust(1_000)
+      const results = yield* Fiber.join(fiber)
+      expect(server.stats.started).toEqual([1])
+      expect(results.filter(Either.isLeft)).toHaveLength(3)
+    }).pipe(Effect.provide(clientLayer(server.layer, {}, ChatsLimiter.layerMemory({ maxInFlight: 1 }))))
+  })
+
+  it.effect("an older answer does not overwrite a newer one: for the same reset the smaller remaining is kept", () =>
+    Effect.gen(function*() {
+      const store = ChatsLimiter.makeMemoryQuotaStore()
+      const key = { api: "https://api.test", businessId }
+      yield* store.record(key, "getChat", { remaining: 0, resetsAt: 60_000 })
+      yield* store.record(key, "getChat", { remaining: 1, resetsAt: 60_000 }) // arrives last, was sent first
+      expect(Option.isSome(yield* store.reserve(key, "getChat"))).toBe(true)
+      // a later reset replaces the state; an earlier one is stale
+      yield* store.record(key, "getChat", { remaining: 2, resetsAt: 120_000 })
+      yield* store.record(key, "getChat", { remaining: 0, resetsAt: 60_000 })
+      expect(Option.isNone(yield* store.reserve(key, "getChat"))).toBe(true)
+      expect(Option.isNone(yield* store.reserve(key, "getChat"))).toBe(true)
+      expect(Option.isSome(yield* store.reserve(key, "getChat"))).toBe(true)
+      // the reset is announced to the second: the state holds until that second is over
+      yield* TestClock.adjust(120_999)
+      expect(Option.isSome(yield* store.reserve(key, "getChat"))).toBe(true)
+      yield* TestClock.adjust(1)
+      expect(Option.isNone(yield* store.reserve(key, "getChat"))).toBe(true)
+    }))
+})
+
+describe("the in-memory gate", () => {
+  it.effect("keeps no state for businesses with nothing in flight", () =>
+    Effect.gen(function*() {
+      const { gate, tracked } = makeTrackedMemoryGate(2)
+      yield* Effect.forEach(Array.from({ length: 200 }, (_, i) => i), (businessId) =>
+        gate.withPermit({ api: "https://api.test", businessId })(Effect.sleep(10)), { concurrency: "unbounded", discard: true }).pipe(
+          Effect.fork,
+          Effect.tap(() => TestClock.adjust(5)),
+          Effect.tap(() => Effect.sync(() => expect(tracked()).toBe(200))),
+          Effect.tap(() => TestClock.adjust(10)),
+          Effect.flatMap(Fiber.join)
+        )
+      expect(tracked()).toBe(0)
     }))
 })
