@@ -29,7 +29,8 @@ export const Id = Schema.Int.pipe(
 
 /**
  * A date-time in ISO 8601 with an offset (`2017-11-21T00:00:00+03:00`), decoded to a `DateTime.Utc`.
- * Accepts what RFC 3339 allows (lowercase `t`/`z`, leap seconds, any fraction); encodes as UTC ISO.
+ * Accepts what RFC 3339 allows (lowercase `t`/`z`, leap seconds, any fraction); refuses a day the
+ * month does not have (`2025-02-30`, `2025-02-29`) and hour 24 instead of rolling them over; encodes as UTC ISO.
  *
  * @since 0.1.0
  * @category primitives
@@ -337,15 +338,6 @@ export class ApiError extends Schema.Class<ApiError>("ApiError")({
   code: Schema.String,
   message: Schema.optional(Schema.String)
 }) {}
-
-/**
- * The wrapper of every success body: `{ status, result }`. The `status` is not
- * checked (a 200 that says `ERROR` still carries its `result`), but `result` is required.
- *
- * @since 0.1.0
- * @category models
- */
-export const ApiResult = <A, I, R>(result: Schema.Schema<A, I, R>) => Schema.Struct({ result })
 
 // -----------------------------------------------------------------------------
 // Request bodies and filters
