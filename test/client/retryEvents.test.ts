@@ -59,10 +59,9 @@ describe("the quota wait event", () => {
       const client = yield* ChatsClient.ChatsClient
       const { spans } = yield* withSpans(Effect.gen(function*() {
         yield* client.getChat({ businessId, chatId: 1 })
+        // (the wait itself is checked in limits.test.ts; here, what the span says of it)
         const waiting = yield* Effect.fork(client.getChat({ businessId, chatId: 2 }))
-        yield* TestClock.adjust(5_999)
-        expect(requests).toHaveLength(1)
-        yield* TestClock.adjust(1)
+        yield* TestClock.adjust(6_000)
         yield* Fiber.join(waiting)
       }))
       const [first, second] = callSpans(spans, "getChat")
