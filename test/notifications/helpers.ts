@@ -1,7 +1,7 @@
 /**
  * Shared code of the notifications tests (not a test file): sample bodies as the
- * market POSTs them, a `fetch` helper that times the answer, and a way to run a
- * test against a standalone receiver on a random loopback port.
+ * market POSTs them, a `fetch` helper, and a way to run a test against a standalone
+ * receiver on a random loopback port (stopped when the test ends).
  */
 import { Effect, Redacted } from "effect"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
@@ -13,8 +13,6 @@ export interface Reply {
   readonly text: string
   /** The parsed body, or `undefined` when it is not JSON. */
   readonly json: any
-  /** From sending the request to having read the whole answer. */
-  readonly millis: number
 }
 
 /** POSTs a body (an object is sent as JSON, a string as it is) and reads the answer. */
@@ -24,21 +22,19 @@ export const post = (
   init: { readonly headers?: Record<string, string>; readonly method?: string } = {}
 ): Effect.Effect<Reply> =>
   Effect.promise(async () => {
-    const started = performance.now()
     const response = await fetch(url, {
       method: init.method ?? "POST",
       headers: { "content-type": "application/json", ...init.headers },
       ...(init.method === "GET" ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) })
     })
     const text = await response.text()
-    const millis = performance.now() - started
     let json: unknown
     try {
       json = JSON.parse(text)
     } catch {
       json = undefined
     }
-    return { status: response.status, headers: response.headers, text, json, millis }
+    return { status: response.status, headers: response.headers, text, json }
   })
 
 /** A running standalone receiver: where to POST, and the receiver itself. */
