@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, DateTime, Deferred, Effect, Fiber, Match, Stream } from "effect"
+import { Chunk, DateTime, Deferred, Effect, Fiber, Match, Option, Stream } from "effect"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import { bodies, isSuccessBody, messageSent, post, withReceiver } from "./helpers.js"
 
@@ -25,15 +25,15 @@ describe("chat notifications over loopback", () => {
         })
       })))
 
-  it.effect("CHAT_MESSAGE_SENT is delivered with the string messageId decoded to the integer id", () =>
+  it.effect("CHAT_MESSAGE_SENT is delivered with messageId as given and messageIdNumber, the chats API's integer", () =>
     withReceiver({}, ({ receiver, send }) =>
       Effect.gen(function*() {
         expect((yield* send(bodies.chatMessageSent)).status).toBe(200)
         const [event] = yield* take(receiver, 1)
         expect(event?._tag).toBe("ChatMessageSent")
         if (event?._tag !== "ChatMessageSent") return
-        expect(event.messageId).toBe(5001)
-        expect(typeof event.messageId).toBe("number")
+        expect(event.messageId).toBe("5001")
+        expect(event.messageIdNumber).toEqual(Option.some(5001))
         expect(event.chatId).toBe(101)
         expect(event.businessId).toBe(12345)
         expect(DateTime.formatIso(event.sentAt)).toBe("2025-06-01T09:01:00.250Z")
@@ -98,14 +98,21 @@ describe("chat notifications over loopback", () => {
   it.effect("an event built in code, encoded with encodeNotification and POSTed, comes back equal", () =>
     withReceiver({}, ({ receiver, send }) =>
       Effect.gen(function*() {
-        const sent = ChatsNotifications.ChatMessageSent.make({
+        const sentAt = DateTime.unsafeMake("2025-06-01T09:01:00.250Z")
+        const usable: ChatsNotifications.ChatMessageSent = {
           _tag: "ChatMessageSent",
           chatId: 7,
           businessId: 12345,
-          messageId: 9_007_199_254_740_991,
-          sentAt: DateTime.unsafeMake("2025-06-01T09:01:00.250Z")
-        })
-        const body = ChatsNotifications.encodeNotification(sent)
+          messageId: "9007199254740991",
+          messageIdNumber: Option.some(9_007_199_254_740_991),
+          sentAt
+        }
+        const opaque: ChatsNotifications.ChatMessageSent = {
+          ...usable,
+          messageId: "9007199254740993",
+          messageIdNumber: Option.none()
+        }
+        const body = ChatsNotifications.encodeNotification(usable)
         expect(body).toEqual({
           notificationType: "CHAT_MESSAGE_SENT",
           chatId: 7,
@@ -113,9 +120,25 @@ describe("chat notifications over loopback", () => {
           messageId: "9007199254740991",
           sentAt: "2025-06-01T09:01:00.250Z"
         })
+        expect(ChatsNotifications.encodeNotification(opaque)).toEqual({ ...body, messageId: "9007199254740993" })
         expect((yield* send(body)).status).toBe(200)
-        expect(yield* take(receiver, 1)).toEqual([sent])
+        expect((yield* send(ChatsNotifications.encodeNotification(opaque))).status).toBe(200)
+        expect(yield* take(receiver, 2)).toEqual([usable, opaque])
       })))
+
+  it("an event whose messageIdNumber disagrees with its messageId is refused by encodeNotification", () => {
+    const event: ChatsNotifications.ChatMessageSent = {
+      _tag: "ChatMessageSent",
+      chatId: 7,
+      businessId: 12345,
+      messageId: "a1b2",
+      messageIdNumber: Option.some(5001),
+      sentAt: DateTime.unsafeMake(0)
+    }
+    expect(() => ChatsNotifications.encodeNotification(event)).toThrow(
+      "messageIdNumber must be the integer that messageId is, if any"
+    )
+  })
 
   it.effect("PING is answered with the success body and not put on the stream", () =>
     withReceiver({ name: "my-shop", version: "2.3.4" }, ({ receiver, send }) =>
