@@ -13,8 +13,10 @@
  *   as well, and it is not queued a second time. Not `DUPLICATED_EVENT`: the first copy
  *   was accepted, and an error answer would only tell the market that delivery failed.
  * - a body that is not JSON, not an object, has no `notificationType`, or is a chat
- *   notification with a missing or malformed field (a `messageId` that is not a
- *   string of digits among them): 400 `{ error: { type: "WRONG_EVENT_FORMAT", message } }`.
+ *   notification with a field missing or of another type than the description gives:
+ *   400 `{ error: { type: "WRONG_EVENT_FORMAT", message } }`. Every body the description
+ *   allows is accepted: `messageId` any string, `chatId` any int64, `businessId` any
+ *   int64 of at least 1, dates any ISO 8601 date-time with an offset.
  * - the queue is full: 500 `{ error: { type: "UNKNOWN", message } }`, so that the
  *   market sends it again later; it is not remembered as seen.
  * - a sender outside `allowedSources`: 403; a path without the `secret` segment: 404.
@@ -36,7 +38,9 @@ import {
   Duration,
   Effect,
   Either,
+  Equal,
   Layer,
+  Option,
   ParseResult,
   Queue,
   Redacted,
@@ -80,33 +84,52 @@ export type {
 const tagFrom = <const Wire extends string, const Tag extends string>(wire: Wire, tag: Tag) =>
   Schema.propertySignature(Schema.transformLiteral(wire, tag)).pipe(Schema.fromKey("notificationType"))
 
-/** A chat id as the notifications describe it: an int64 (no lower bound stated there). */
-const ChatId = Schema.Int.annotations({ identifier: "ChatId" })
-
-/** The fields every chat notification carries. */
-const chatFields = { chatId: ChatId, businessId: ChatsSchema.Id }
+/** Whether a number is an integer in the range of an int64 (as JSON parsing rounds it, so 2^63 included). */
+const isInt64 = (n: number): boolean => Number.isInteger(n) && n >= -(2 ** 63) && n <= 2 ** 63
 
 /**
- * A message id as notifications carry it, a string of digits, decoded to the integer id of
- * the chats API (an integer on the wire is accepted too); encoded back as a string.
- *
- * @since 0.1.0
- * @category schemas
+ * An int64 as the notifications describe ids (chat ids with no lower bound): any integer JSON
+ * number, not only the safe ones. One beyond 2^53 is the nearest number JSON parsing gives,
+ * never a safe integer, so the chats API and `complete` refuse it rather than address another id.
  */
-export const MessageIdFromString = Schema.transformOrFail(
-  Schema.Union(Schema.String, Schema.Number),
-  ChatsSchema.Id,
-  {
+const Int64 = Schema.Number.pipe(
+  Schema.filter(isInt64, { message: (issue) => `expected an int64 integer, got ${String(issue.actual)}` })
+).annotations({ identifier: "Int64" })
+
+/** The fields every chat notification carries: `chatId` an int64, `businessId` an int64 of at least 1. */
+const chatFields = {
+  chatId: Int64,
+  businessId: Int64.pipe(
+    Schema.greaterThanOrEqualTo(1, { message: (issue) => `expected an integer of at least 1, got ${String(issue.actual)}` })
+  )
+}
+
+/**
+ * A date-time as the notifications give it (format `date-time`, ISO 8601 with an offset): what
+ * `ChatsSchema.DateTime` reads, and also an offset of hours alone (`+03`, which ISO 8601 and the
+ * description's validators allow), read as `+03:00`. Encoded as UTC ISO.
+ */
+const NotificationDateTime = Schema.compose(
+  Schema.transform(Schema.String, Schema.String, {
     strict: true,
-    decode: (raw, _, ast) =>
-      typeof raw === "number"
-        ? ParseResult.succeed(raw)
-        : /^[0-9]{1,16}$/.test(raw)
-        ? ParseResult.succeed(Number(raw))
-        : ParseResult.fail(new ParseResult.Type(ast, raw, `expected a message id (a string of digits), got ${JSON.stringify(raw)}`)),
-    encode: (id) => ParseResult.succeed(String(id))
-  }
-).annotations({ identifier: "MessageIdFromString" })
+    decode: (s) => /:\d\d(\.\d+)?[+-]\d\d$/.test(s) ? `${s}:00` : s,
+    encode: (s) => s
+  }),
+  ChatsSchema.DateTime
+).annotations({ identifier: "NotificationDateTime" })
+
+/** Whether a number is an id the chats API takes: a safe integer of at least 1. */
+const isApiId = Schema.is(ChatsSchema.Id)
+
+/**
+ * The integer id of the chats API that a message id of a notification stands for: the string is
+ * exactly the decimal digits of a safe integer of at least 1 (`"5001"`); `None` for anything else
+ * the description allows (`"0"`, `"05001"`, `"9007199254740993"`, `"a1b2"`).
+ */
+const apiMessageId = (messageId: string): Option.Option<number> => {
+  const n = Number(messageId)
+  return isApiId(n) && String(n) === messageId ? Option.some(n) : Option.none()
+}
 
 /**
  * `CHAT_CREATED`: a customer opened a chat.
@@ -117,7 +140,7 @@ export const MessageIdFromString = Schema.transformOrFail(
 export const ChatCreated = Schema.Struct({
   _tag: tagFrom("CHAT_CREATED", "ChatCreated"),
   ...chatFields,
-  createdAt: ChatsSchema.DateTime
+  createdAt: NotificationDateTime
 }).annotations({ identifier: "ChatCreated" })
 
 /**
@@ -128,21 +151,56 @@ export const ChatCreated = Schema.Struct({
  */
 export interface ChatCreated extends Schema.Schema.Type<typeof ChatCreated> {}
 
+/** A message id as it came: the description's plain string, or an integer JSON number (kept as its digits). */
+const MessageId = Schema.transform(
+  Schema.Union(Schema.String, Int64).annotations({
+    message: (issue) => ({ message: `expected a string, got ${JSON.stringify(issue.actual)}`, override: true })
+  }),
+  Schema.String,
+  {
+    strict: true,
+    decode: String,
+    encode: (id) => id
+  }
+).annotations({ identifier: "MessageId" })
+
+/** `CHAT_MESSAGE_SENT` field by field, as the description has it: `messageId` a plain string. */
+const ChatMessageSentFields = Schema.Struct({
+  _tag: tagFrom("CHAT_MESSAGE_SENT", "ChatMessageSent"),
+  ...chatFields,
+  messageId: MessageId,
+  sentAt: NotificationDateTime
+})
+
 /**
- * `CHAT_MESSAGE_SENT`: a message was added to a chat (not sent for stickers).
+ * `CHAT_MESSAGE_SENT`: a message was added to a chat (not sent for stickers). `messageId` is kept as
+ * the string it came as; decoding adds `messageIdNumber`, the chats API's integer id when the string is
+ * one (`Option.none()` otherwise), and encoding writes `messageId` alone. An event whose
+ * `messageIdNumber` disagrees with its `messageId` does not validate or encode.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const ChatMessageSent = Schema.Struct({
-  _tag: tagFrom("CHAT_MESSAGE_SENT", "ChatMessageSent"),
-  ...chatFields,
-  messageId: MessageIdFromString,
-  sentAt: ChatsSchema.DateTime
-}).annotations({ identifier: "ChatMessageSent" })
+export const ChatMessageSent = Schema.transform(
+  ChatMessageSentFields,
+  Schema.extend(
+    Schema.typeSchema(ChatMessageSentFields),
+    Schema.Struct({ messageIdNumber: Schema.OptionFromSelf(Schema.Number) })
+  ).pipe(
+    Schema.filter((event) => Option.getEquivalence(Equal.equals)(event.messageIdNumber, apiMessageId(event.messageId)), {
+      message: () => "messageIdNumber must be the integer that messageId is, if any"
+    })
+  ),
+  {
+    strict: true,
+    decode: (fields) => ({ ...fields, messageIdNumber: apiMessageId(fields.messageId) }),
+    encode: ({ messageIdNumber: _, ...fields }) => fields
+  }
+).annotations({ identifier: "ChatMessageSent" })
 
 /**
- * `CHAT_MESSAGE_SENT`: a message was added to a chat; `messageId` is the chats API's integer id.
+ * `CHAT_MESSAGE_SENT`: a message was added to a chat; `messageId` as given, `messageIdNumber` the
+ * chats API's integer id when `messageId` is one.
  *
  * @since 0.1.0
  * @category models
@@ -158,7 +216,7 @@ export interface ChatMessageSent extends Schema.Schema.Type<typeof ChatMessageSe
 export const ChatArbitrageStarted = Schema.Struct({
   _tag: tagFrom("CHAT_ARBITRAGE_STARTED", "ChatArbitrageStarted"),
   ...chatFields,
-  startedAt: ChatsSchema.DateTime
+  startedAt: NotificationDateTime
 }).annotations({ identifier: "ChatArbitrageStarted" })
 
 /**
@@ -178,7 +236,7 @@ export interface ChatArbitrageStarted extends Schema.Schema.Type<typeof ChatArbi
 export const ChatArbitrageFinished = Schema.Struct({
   _tag: tagFrom("CHAT_ARBITRAGE_FINISHED", "ChatArbitrageFinished"),
   ...chatFields,
-  finishedAt: ChatsSchema.DateTime
+  finishedAt: NotificationDateTime
 }).annotations({ identifier: "ChatArbitrageFinished" })
 
 /**
@@ -197,7 +255,7 @@ export interface ChatArbitrageFinished extends Schema.Schema.Type<typeof ChatArb
  */
 export const Ping = Schema.Struct({
   _tag: tagFrom("PING", "Ping"),
-  time: Schema.optional(ChatsSchema.DateTime)
+  time: Schema.optional(NotificationDateTime)
 }).annotations({ identifier: "Ping" })
 
 /**
@@ -657,6 +715,28 @@ export const layerServer = (
 // -----------------------------------------------------------------------------
 
 /**
+ * An event names an id that the chats API cannot take (it wants a safe integer of at least 1):
+ * a `messageId` that is not one (`"a1b2"`, `"0"`, past 2^53), a `chatId` of 0 or less or past 2^53.
+ * `complete` fails with it before any request.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class UnusableIdError extends Data.TaggedError("UnusableIdError")<{
+  /** The event whose id it is. */
+  readonly event: ChatEvent
+  /** Which id. */
+  readonly field: "businessId" | "chatId" | "messageId"
+  /** The id as the event has it. */
+  readonly id: string
+}> {
+  /** A description of the id and why it cannot be used. */
+  override get message(): string {
+    return `${this.event._tag}: ${this.field} ${JSON.stringify(this.id)} is not an id the chats API takes (a safe integer of at least 1)`
+  }
+}
+
+/**
  * An event with what the chats API says about it: `chat` for `ChatCreated`, `chatMessage`
  * for `ChatMessageSent`; other events unchanged.
  *
@@ -667,27 +747,47 @@ export type Completed<E extends Event = Event> = E extends ChatCreated ? E & { r
   : E extends ChatMessageSent ? E & { readonly chatMessage: ChatsSchema.ChatMessage }
   : E
 
+/** The business and chat ids of an event as the chats API takes them, or the first that it cannot take. */
+const apiChat = (event: ChatEvent): Effect.Effect<{ readonly businessId: number; readonly chatId: number }, UnusableIdError> =>
+  !isApiId(event.businessId)
+    ? Effect.fail(new UnusableIdError({ event, field: "businessId", id: String(event.businessId) }))
+    : !isApiId(event.chatId)
+    ? Effect.fail(new UnusableIdError({ event, field: "chatId", id: String(event.chatId) }))
+    : Effect.succeed({ businessId: event.businessId, chatId: event.chatId })
+
 /**
  * Completes an event from the chats API: the chat of a `ChatCreated` through `getChat`, the
- * message of a `ChatMessageSent` through `getChatMessage`; other events pass unchanged.
+ * message of a `ChatMessageSent` through `getChatMessage` (with `messageIdNumber`); other events
+ * pass unchanged. An id the chats API cannot take (a `messageId` without a `messageIdNumber`, a
+ * `chatId` of 0 or less) fails with `UnusableIdError`, without a request.
  *
  * @since 0.1.0
  * @category completion
  */
 export const complete = <E extends Event>(
   event: E
-): Effect.Effect<Completed<E>, ChatsError.ChatsClientError, ChatsClient.ChatsClient> =>
-  Effect.flatMap(ChatsClient.ChatsClient, (client): Effect.Effect<Event, ChatsError.ChatsClientError> => {
-    const e: Event = event
-    switch (e._tag) {
-      case "ChatCreated":
-        return Effect.map(client.getChat({ businessId: e.businessId, chatId: e.chatId }), (chat) => ({ ...e, chat }))
-      case "ChatMessageSent":
-        return Effect.map(
-          client.getChatMessage({ businessId: e.businessId, chatId: e.chatId, messageId: e.messageId }),
-          (chatMessage) => ({ ...e, chatMessage })
-        )
-      default:
-        return Effect.succeed(e)
+): Effect.Effect<Completed<E>, ChatsError.ChatsClientError | UnusableIdError, ChatsClient.ChatsClient> =>
+  Effect.flatMap(
+    ChatsClient.ChatsClient,
+    (client): Effect.Effect<Event, ChatsError.ChatsClientError | UnusableIdError> => {
+      const e: Event = event
+      switch (e._tag) {
+        case "ChatCreated":
+          return apiChat(e).pipe(
+            Effect.flatMap(client.getChat),
+            Effect.map((chat) => ({ ...e, chat }))
+          )
+        case "ChatMessageSent":
+          return apiChat(e).pipe(
+            Effect.zip(Option.match(e.messageIdNumber, {
+              onNone: () => Effect.fail(new UnusableIdError({ event: e, field: "messageId", id: e.messageId })),
+              onSome: Effect.succeed
+            })),
+            Effect.flatMap(([ids, messageId]) => client.getChatMessage({ ...ids, messageId })),
+            Effect.map((chatMessage) => ({ ...e, chatMessage }))
+          )
+        default:
+          return Effect.succeed(e)
+      }
     }
-  }) as Effect.Effect<Completed<E>, ChatsError.ChatsClientError, ChatsClient.ChatsClient>
+  ) as Effect.Effect<Completed<E>, ChatsError.ChatsClientError | UnusableIdError, ChatsClient.ChatsClient>

@@ -45,6 +45,16 @@ describe("duplicates", () => {
         expect(yield* receiver.pending).toBe(7)
       })))
 
+  it.effect("messageId counts as given: \"5001\" and \"05001\" are two messages, the integer 5001 is \"5001\"", () =>
+    withReceiver({}, ({ receiver, send }) =>
+      Effect.gen(function*() {
+        for (const messageId of ["5001", "05001", 5001, "9007199254740993", "9007199254740992", "a1b2", "a1b2"]) {
+          expect((yield* send({ ...bodies.chatMessageSent, messageId })).status).toBe(200)
+        }
+        const ids = (yield* drain(receiver)).map((e) => e._tag === "ChatMessageSent" ? e.messageId : e._tag)
+        expect(ids).toEqual(["5001", "05001", "9007199254740993", "9007199254740992", "a1b2"])
+      })))
+
   it.effect("other notifications repeat when their bodies say the same thing, in any key order", () =>
     withReceiver({}, ({ receiver, send }) =>
       Effect.gen(function*() {
@@ -108,6 +118,9 @@ describe("duplicates", () => {
     }
     expect(decode(bodies.chatCreated)).toBe("CHAT_CREATED:12345:101")
     expect(decode(bodies.chatMessageSent)).toBe("CHAT_MESSAGE_SENT:12345:101:5001")
+    expect(decode({ ...bodies.chatMessageSent, messageId: "9007199254740993" })).toBe(
+      "CHAT_MESSAGE_SENT:12345:101:9007199254740993"
+    )
     expect(decode(bodies.arbitrageStarted)).toBe(`CHAT_ARBITRAGE_STARTED:12345:101:${Date.parse("2025-06-02T09:00:00Z")}`)
     expect(decode({ notificationType: "X", b: 1, a: { d: 2, c: 3 } })).toBe(`X:{"a":{"c":3,"d":2},"b":1,"notificationType":"X"}`)
   })

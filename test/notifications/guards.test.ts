@@ -1,7 +1,7 @@
 import { HttpApp, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigError, Effect, Either, Exit, Layer, Redacted } from "effect"
+import { ConfigError, Effect, Either, Layer, Redacted } from "effect"
 import * as Http from "node:http"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import { makeAllowList } from "../../src/internal/notifications/guards.js"
@@ -135,25 +135,32 @@ describe("source address allow-list", () => {
 })
 
 describe("options are checked", () => {
-  it.effect("a bad option fails make with a ConfigError", () =>
+  it.effect("a bad option fails make with ConfigError.InvalidData naming the option, and never the secret", () =>
     Effect.gen(function*() {
-      const cases: ReadonlyArray<ChatsNotifications.Options> = [
-        { allowedSources: ["localhost"] },
-        { secret: Redacted.make("has/slash") },
-        { secret: Redacted.make("") },
-        { capacity: 0 },
-        { capacity: 1.5 },
-        { maxRemembered: -1 },
-        { name: "" },
-        { version: "v".repeat(101) },
-        { path: "notification" as "/notification" }
+      const positive = (key: string) => `${key} must be a positive integer`
+      const segment = "secret must be a non-empty path segment of letters, digits and -._~"
+      const cases: ReadonlyArray<readonly [ChatsNotifications.Options, string, string]> = [
+        [{ allowedSources: ["localhost"] }, "allowedSources", "not an IP address or CIDR range: \"localhost\""],
+        [{ allowedSources: ["5.45.207.0/25", "5.45.207.0/33"] }, "allowedSources", "not an IP address or CIDR range: \"5.45.207.0/33\""],
+        [{ secret: Redacted.make("has/slash") }, "secret", segment],
+        [{ secret: Redacted.make("") }, "secret", segment],
+        [{ capacity: 0 }, "capacity", positive("capacity")],
+        [{ capacity: 1.5 }, "capacity", positive("capacity")],
+        [{ maxRemembered: -1 }, "maxRemembered", positive("maxRemembered")],
+        [{ maxBodyBytes: 0 }, "maxBodyBytes", positive("maxBodyBytes")],
+        [{ name: "" }, "name", "name must be 1 to 100 characters"],
+        [{ version: "v".repeat(101) }, "version", "version must be 1 to 100 characters"],
+        [{ path: "notification" as "/notification" }, "path", "path must start with /"]
       ]
-      for (const options of cases) {
-        const exit = yield* Effect.exit(Effect.scoped(ChatsNotifications.make(options)))
-        expect(Exit.isFailure(exit), JSON.stringify(options)).toBe(true)
-        if (Exit.isFailure(exit) && exit.cause._tag === "Fail") {
-          expect(ConfigError.isConfigError(exit.cause.error)).toBe(true)
-        }
+      for (const [options, key, message] of cases) {
+        const error = yield* Effect.flip(Effect.scoped(ChatsNotifications.make(options)))
+        const label = `${key}: ${message}`
+        expect(ConfigError.isConfigError(error), label).toBe(true)
+        expect(error._op, label).toBe("InvalidData")
+        if (error._op !== "InvalidData") continue
+        expect(error.path, label).toEqual([key])
+        expect(error.message, label).toBe(message)
+        expect(String(error), label).not.toContain("has/slash")
       }
     }))
 })

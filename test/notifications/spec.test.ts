@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { parse as parseYaml } from "yaml"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
-import { bodies, withReceiver } from "./helpers.js"
+import { allowedBodies, bodies, refusedBodies, withReceiver } from "./helpers.js"
 
 const specPath = fileURLToPath(new URL("../../../shared/spec/yandex-market-notification.openapi.yaml", import.meta.url))
 const exists = existsSync(specPath)
@@ -27,7 +27,9 @@ const loadValidators = (): (name: string) => ValidateFunction => {
   // strict off: OpenAPI keywords (discriminator, x-transform, description markup) are not JSON Schema
   const ajv = new Ajv({ allErrors: true, strict: false })
   addFormats(ajv)
-  ajv.addFormat("int32", true).addFormat("int64", true)
+  // the integer formats bound the value (an int64 past 2^53 is checked as JSON parsing rounds it)
+  ajv.addFormat("int32", { type: "number", validate: (n: number) => n >= -(2 ** 31) && n < 2 ** 31 })
+  ajv.addFormat("int64", { type: "number", validate: (n: number) => n >= -(2 ** 63) && n <= 2 ** 63 })
   ajv.addSchema({ ...spec, $id: "notification.yaml" })
   return (name) => {
     const validate = ajv.getSchema(`notification.yaml#/components/schemas/${name}`)
@@ -117,5 +119,37 @@ describe.skipIf(!exists)("against the official description of notifications", ()
       expect(Either.isLeft(ChatsNotifications.decodeNotification(rest)), field).toBe(true)
     }
     expect(Either.isRight(ChatsNotifications.decodeNotification({ notificationType: "PING" }))).toBe(true)
+  })
+
+  it("the bodies at the edges that the receiver accepts are valid DTOs; the chat bodies it refuses are not", () => {
+    const dto: Record<string, string> = {
+      PING: "PingNotificationDTO",
+      CHAT_CREATED: "ChatCreatedNotificationDTO",
+      CHAT_MESSAGE_SENT: "ChatMessageSentNotificationDTO",
+      CHAT_ARBITRAGE_STARTED: "ChatArbitrageStartedNotificationDTO",
+      CHAT_ARBITRAGE_FINISHED: "ChatArbitrageFinishedNotificationDTO"
+    }
+    /** The body as the wire carries it: JSON text parsed, an object through JSON (dropping undefined fields). */
+    const wire = (body: unknown): any => JSON.parse(typeof body === "string" ? body : JSON.stringify(body))
+    for (const [label, body] of allowedBodies) {
+      const parsed = wire(body)
+      expectValid(schema(dto[parsed.notificationType]!), parsed, label)
+      const encoded = ChatsNotifications.encodeNotification(Either.getOrThrow(ChatsNotifications.decodeNotification(parsed)))
+      expectValid(schema(dto[parsed.notificationType]!), encoded, `${label}, encoded`)
+    }
+    let checked = 0
+    for (const [label, body] of refusedBodies) {
+      let parsed: any
+      try {
+        parsed = wire(body)
+      } catch {
+        continue // not JSON: no DTO to check against
+      }
+      const name = typeof parsed === "object" && parsed !== null ? dto[parsed.notificationType] : undefined
+      if (name === undefined) continue
+      expect(schema(name)(parsed), label).toBe(false)
+      checked++
+    }
+    expect(checked).toBeGreaterThan(15)
   })
 })
