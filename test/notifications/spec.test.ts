@@ -1,7 +1,7 @@
 /**
  * The receiver's answers, and the bodies `encodeNotification` builds, checked with
  * ajv against the market's official description of push notifications, read from
- * `../shared/spec` beside the repository (never copied into it). Skipped when the
+ * the fixture `test/fixtures/spec/` (a copy kept in the repository, BSD-3-Clause). Skipped when the
  * description is not there.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -14,7 +14,7 @@ import { parse as parseYaml } from "yaml"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import { bodies, withReceiver } from "./helpers.js"
 
-const specPath = fileURLToPath(new URL("../../../shared/spec/yandex-market-notification.openapi.yaml", import.meta.url))
+const specPath = fileURLToPath(new URL("../fixtures/spec/yandex-market-notification.openapi.yaml", import.meta.url))
 const exists = existsSync(specPath)
 
 type AddFormats = (ajv: Ajv) => Ajv
