@@ -2,7 +2,7 @@
  * Plain `fetch` helpers for the simulator tests: one call per operation of the
  * API, over loopback, without the library client.
  */
-import { Effect } from "effect"
+import { Clock, Effect, Schedule } from "effect"
 import type * as Simulator from "../../src/Simulator.js"
 
 /** What a test reads of a response. */
@@ -138,3 +138,17 @@ export const allPages = (
     } while (token !== undefined)
     return pages
   })
+
+/** The real clock, for polling under `it.effect`'s `TestClock`. */
+const realClock = Clock.make()
+
+/**
+ * Polls `condition` every 10 ms of real time until it holds; dies after `attempts` polls (5 s by
+ * default), so that a test waiting for an event cannot hang.
+ */
+export const waitUntil = (condition: Effect.Effect<boolean>, attempts = 500): Effect.Effect<void> =>
+  Effect.flatMap(condition, (ok) => ok ? Effect.void : Effect.fail("not yet" as const)).pipe(
+    Effect.retry(Schedule.intersect(Schedule.spaced("10 millis"), Schedule.recurs(attempts))),
+    Effect.orDieWith(() => new Error(`the condition did not hold after ${attempts} polls`)),
+    Effect.withClock(realClock)
+  )
