@@ -2,7 +2,9 @@
  * Plain `fetch` helpers for the simulator tests: one call per operation of the
  * API, over loopback, without the library client.
  */
-import { Clock, Effect, Schedule } from "effect"
+import { Clock, Effect, Schedule, type Scope } from "effect"
+import * as Http from "node:http"
+import type * as Net from "node:net"
 import type * as Simulator from "../../src/Simulator.js"
 
 /** What a test reads of a response. */
@@ -152,3 +154,36 @@ export const waitUntil = (condition: Effect.Effect<boolean>, attempts = 500): Ef
     Effect.orDieWith(() => new Error(`the condition did not hold after ${attempts} polls`)),
     Effect.withClock(realClock)
   )
+
+/** A plain HTTP server that records the JSON bodies POSTed to it, as a notification endpoint would receive them. */
+export interface Sink {
+  readonly url: string
+  /** The bodies received, in order (retries included). */
+  readonly bodies: Array<any>
+  /** The status to answer the next requests with (default 200). */
+  answer: (body: any) => number
+}
+
+/** Starts a `Sink` on a loopback port (port 0, read back); it stops when the scope closes. */
+export const notificationSink: Effect.Effect<Sink, never, Scope.Scope> = Effect.acquireRelease(
+  Effect.async<{ readonly sink: Sink; readonly server: Http.Server }>((resume) => {
+    const sink: Sink = { url: "", bodies: [], answer: () => 200 }
+    const server = Http.createServer((request, response) => {
+      const chunks: Array<Buffer> = []
+      request.on("data", (chunk: Buffer) => chunks.push(chunk))
+      request.on("end", () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8"))
+        sink.bodies.push(body)
+        response.writeHead(sink.answer(body), { "content-type": "application/json" }).end("{}")
+      })
+    })
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as Net.AddressInfo
+      resume(Effect.succeed({ sink: Object.assign(sink, { url: `http://127.0.0.1:${port}/notification` }), server }))
+    })
+  }),
+  ({ server }) => Effect.async<void>((resume) => {
+    server.closeAllConnections()
+    server.close(() => resume(Effect.void))
+  })
+).pipe(Effect.map(({ sink }) => sink))
