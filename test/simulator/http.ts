@@ -4,7 +4,7 @@
  */
 import { Clock, Effect, Schedule, type Scope } from "effect"
 import * as Http from "node:http"
-import type * as Net from "node:net"
+import * as Net from "node:net"
 import type * as Simulator from "../../src/Simulator.js"
 
 /** What a test reads of a response. */
@@ -187,3 +187,12 @@ export const notificationSink: Effect.Effect<Sink, never, Scope.Scope> = Effect.
     server.close(() => resume(Effect.void))
   })
 ).pipe(Effect.map(({ sink }) => sink))
+
+/** A loopback port held by a plain server (bound to port 0, the port read back) until the scope closes. */
+export const holdPort: Effect.Effect<number, never, Scope.Scope> = Effect.acquireRelease(
+  Effect.async<Net.Server>((resume) => {
+    const server = Net.createServer()
+    server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+  }),
+  (server) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+).pipe(Effect.map((server) => (server.address() as Net.AddressInfo).port))

@@ -1,18 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Option } from "effect"
-import * as Net from "node:net"
 import { chatContextTypes, chatStatuses, chatTypes, messageSenders } from "../../src/ChatsSchema.js"
 import * as Simulator from "../../src/Simulator.js"
-import { call } from "./http.js"
-
-/** A plain server holding a loopback port (bound to port 0, the port read back), until the scope closes. */
-const holdPort = Effect.acquireRelease(
-  Effect.async<Net.Server>((resume) => {
-    const server = Net.createServer()
-    server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-  }),
-  (server) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
-)
+import { call, holdPort } from "./http.js"
 
 /** Everything a simulator serves for its default business, rendered. */
 const snapshot = (sim: Simulator.Service) =>
@@ -96,8 +86,7 @@ describe("seeded state", () => {
 
   it.scoped("the port option is the port it listens on: a taken port fails to start", () =>
     Effect.gen(function*() {
-      const held = yield* holdPort
-      const port = (held.address() as Net.AddressInfo).port
+      const port = yield* holdPort
       const exit = yield* Effect.exit(Simulator.make({ port, chats: 1, messages: 1 }))
       expect(Exit.isFailure(exit) && Cause.failureOption(exit.cause).pipe(Option.map((e) => e._tag), Option.getOrUndefined))
         .toBe("ServeError")
