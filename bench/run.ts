@@ -61,6 +61,17 @@ const checkEquivalence = (runs: number): Promise<void> =>
     child.on("exit", (code) => code === 0 ? resolve() : reject(new Error(`bench/equivalence exited with ${code}`)))
   })
 
+/** The commit measured (with `+ changes` when the tree differs from it), or `unknown` outside git. */
+const commit = (): string => {
+  try {
+    const hash = execSync("git rev-parse --short HEAD", { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
+    const dirty = execSync("git status --porcelain -- src bench package.json", { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
+    return dirty === "" ? hash : `${hash} + changes`
+  } catch {
+    return "unknown"
+  }
+}
+
 const started = Date.now()
 // --skip-check: to measure an older version of the client, which has no fast paths
 if (!options.has("skip-check")) await checkEquivalence(quick ? 200 : 1000)
@@ -71,7 +82,7 @@ const results: { -readonly [K in keyof Results]: Results[K] } = {}
 try {
   print(`# npm run bench — ${new Date().toISOString()}`)
   print()
-  print(`node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GB`)
+  print(`commit ${commit()}${quick ? ", --quick" : ""}; node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GB`)
   print()
   print("```")
   print(`$ nproc\n${availableParallelism()}`)

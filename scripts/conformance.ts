@@ -7,6 +7,7 @@
  *
  * Exits 1 when a check fails.
  */
+import { relative } from "node:path"
 import {
   errorTags,
   formatFailures,
@@ -48,7 +49,7 @@ const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<st
 
 const failures: Array<string> = []
 const started = Date.now()
-console.log(`Conformance against ${specPath}`)
+console.log(`Conformance against ${relative(process.cwd(), specPath)}`)
 console.log(`seed ${seed}, ${runs} runs per method, ${bodies} bodies per operation, ${errorBodies} error bodies per status\n`)
 
 // requests
