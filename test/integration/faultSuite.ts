@@ -116,6 +116,16 @@ const withFaults = <A, E, R>(figures: Figures, rules: ReadonlyArray<Simulator.Fa
     return { result, faults }
   })
 
+/** One `getChat` of the first chat under these faults: how it ended, and how many requests it took. */
+const oneRead = (figures: Figures, rules: ReadonlyArray<Simulator.FaultRule>, options: Partial<ChatsClient.Options> = {}) =>
+  Effect.gen(function*() {
+    const sim = yield* Simulator.Simulator
+    const client = yield* clientFor(figures, options)
+    const chatId = (yield* sim.chats())[0]!.chatId
+    const { result } = yield* withFaults(figures, rules, outcome(figures, client.getChat({ businessId: sim.businessId, chatId })))
+    return { end: result.end, requests: (yield* sim.stats).requests.getChat }
+  })
+
 /** Counts the stored copies of a sent text, noting a duplicate. */
 const copiesOf = (figures: Figures, chatId: number, text: string) =>
   Effect.gen(function*() {
@@ -222,39 +232,19 @@ export const scenarios: ReadonlyArray<Scenario> = [
   {
     name: "a 503 storm: reads give up after their retries with the typed error",
     run: (figures) =>
-      Effect.gen(function*() {
-        const sim = yield* Simulator.Simulator
-        const client = yield* clientFor(figures)
-        const chatId = (yield* sim.chats())[0]!.chatId
-        const { result } = yield* withFaults(
-          figures,
-          [{ kind: "error503" }],
-          outcome(figures, client.getChat({ businessId: sim.businessId, chatId }))
-        )
-        assert.equal(result.end, "UnexpectedStatusError")
-        assert.equal((yield* sim.stats).requests.getChat, 4, "the try and 3 retries")
-      })
+      Effect.map(oneRead(figures, [{ kind: "error503" }]), (read) =>
+        // the try and 3 retries
+        assert.deepEqual(read, { end: "UnexpectedStatusError", requests: 4 }))
   },
   {
     name: "slow answers past the timeout: retried for reads, then RequestTimeoutError",
     run: (figures) =>
       Effect.gen(function*() {
-        const sim = yield* Simulator.Simulator
-        const client = yield* clientFor(figures, { requestTimeout: "300 millis" })
-        const chatId = (yield* sim.chats())[0]!.chatId
-        const once = yield* withFaults(
-          figures,
-          [{ kind: "latency", millis: 1_500, nth: 1 }],
-          outcome(figures, client.getChat({ businessId: sim.businessId, chatId }))
-        )
-        assert.equal(once.result.end, "success")
-        const always = yield* withFaults(
-          figures,
-          [{ kind: "latency", millis: 1_500 }],
-          outcome(figures, client.getChat({ businessId: sim.businessId, chatId }))
-        )
-        assert.equal(always.result.end, "RequestTimeoutError")
-        assert.equal((yield* sim.stats).requests.getChat, 4, "the try and 3 retries")
+        const options = { requestTimeout: "300 millis" } as const
+        const once = yield* oneRead(figures, [{ kind: "latency", millis: 1_500, nth: 1 }], options)
+        assert.deepEqual(once, { end: "success", requests: 2 })
+        const always = yield* oneRead(figures, [{ kind: "latency", millis: 1_500 }], options)
+        assert.deepEqual(always, { end: "RequestTimeoutError", requests: 4 })
       })
   },
   {
