@@ -1,6 +1,7 @@
 /**
  * Runs `ym-chats` in-process (through `Command.run`, with a captured console, a map for the environment
- * and scripted terminals) or as a child process (`node --import tsx src/cli/main.ts`).
+ * and scripted terminals) or as a child process (`node --import tsx src/cli/main.ts`, registered so that
+ * `killChildren` of `test/fixtures/system.ts` ends it if a test does not finish).
  */
 import type { Terminal } from "@effect/platform"
 import { Terminal as TerminalTag } from "@effect/platform"
