@@ -146,22 +146,24 @@ const checkDecoder = <A, I>(
   input: fc.Arbitrary<unknown>
 ) => {
   const general = ParseResult.decodeUnknownEither(schema, { onExcessProperty: "ignore" })
+  let valid = 0
   let taken = 0
   fc.assert(
     fc.property(input, (raw) => {
       // through JSON, as the client receives it
       const json = JSON.parse(JSON.stringify(raw)) as unknown
       const f = fast(json)
+      const g = general(json)
+      if (Either.isRight(g)) valid++
       if (f === undefined) return
       taken++
-      const g = general(json)
       if (Either.isLeft(g)) throw new Error(`${name}: the fast path accepted what the schema refuses: ${JSON.stringify(json)}\n${String(g.left)}`)
       const difference = same(f, g.right)
       if (difference !== undefined) throw new Error(`${name}: ${difference}\ninput: ${JSON.stringify(json)}`)
     }),
     { numRuns: runs }
   )
-  console.log(`  ${name}: ${runs} inputs, ${taken} decoded by the fast path, all as the schema decodes them`)
+  console.log(`  ${name}: ${runs} inputs, ${valid} valid for the schema, ${taken} of them decoded by the fast path, all as the schema decodes them`)
 }
 
 if (!Fast.fieldsAsExpected || Fast.fast === undefined) {

@@ -1,22 +1,27 @@
 /**
  * `npm run bench`: every benchmark of the client, with the server in its own process.
  *
- *   npm run bench [-- --quick] [-- --only pages,decode,memory,throughput] [-- --json FILE] [-- --skip-check]
+ *   npm run bench [-- --quick] [-- --only pages,decode,memory,throughput] [-- --json FILE] [-- --skip-check] [-- --save]
  *
  * Checks first that the client's fast decoding paths decode as the schemas do (`bench/equivalence.ts`).
  * Then starts `bench/server.ts` (the simulator, and fixed pages next to it) in one process, runs each
  * section in a fresh client process (`bench/pages.ts`, `bench/decode.ts`, `bench/memory.ts` once
  * per run, `bench/throughput.ts`), and prints the figures as Markdown tables: median of the rounds,
- * with min and max. `--quick` runs fewer rounds (for a smoke test; not for figures).
- * The full run takes about three minutes on 2 cores.
+ * with min and max, and last the summary: each target of `bench/targets.ts` with its verdict (met or
+ * not met). `--quick` runs fewer rounds (for a smoke test; not for figures). The output also goes to
+ * `.bench/latest.md` (and the raw figures to `.bench/latest.json`); with `--save`, to
+ * `bench/results/<date>.md` too, the file that BENCHMARKS.md quotes. The full run takes about two
+ * minutes on 2 cores.
  */
 import { execSync, spawn } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { availableParallelism, cpus, totalmem } from "node:os"
 import type { DecodeResult } from "./decode.js"
 import { args, fmt, fmtSpread, resultPrefix, spread, startServer, stopServer } from "./lib.js"
 import type { MemoryResult } from "./memory.js"
 import type { PagesResult } from "./pages.js"
+import { type Results, verdicts, verdictText } from "./targets.js"
 import type { ThroughputResult } from "./throughput.js"
 
 const options = args()
@@ -56,17 +61,28 @@ const checkEquivalence = (runs: number): Promise<void> =>
     child.on("exit", (code) => code === 0 ? resolve() : reject(new Error(`bench/equivalence exited with ${code}`)))
   })
 
+/** The commit measured (with `+ changes` when the tree differs from it), or `unknown` outside git. */
+const commit = (): string => {
+  try {
+    const hash = execSync("git rev-parse --short HEAD", { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
+    const dirty = execSync("git status --porcelain -- src bench package.json", { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
+    return dirty === "" ? hash : `${hash} + changes`
+  } catch {
+    return "unknown"
+  }
+}
+
 const started = Date.now()
 // --skip-check: to measure an older version of the client, which has no fast paths
 if (!options.has("skip-check")) await checkEquivalence(quick ? 200 : 1000)
 const server = await startServer()
 const env = { BENCH_SERVER: JSON.stringify(server.info) }
-const results: Record<string, unknown> = {}
+const results: { -readonly [K in keyof Results]: Results[K] } = {}
 
 try {
   print(`# npm run bench — ${new Date().toISOString()}`)
   print()
-  print(`node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GB`)
+  print(`commit ${commit()}${quick ? ", --quick" : ""}; node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GB`)
   print()
   print("```")
   print(`$ nproc\n${availableParallelism()}`)
@@ -83,7 +99,7 @@ try {
     const pages = quick ? 100 : 300
     console.error(`section 1: cost per decoded page (${rounds} rounds of ${pages} pages per row)`)
     const pagesResults = await section<Array<PagesResult>>("pages", ["--rounds", String(rounds), "--pages", String(pages)], env)
-    results["pages"] = pagesResults
+    results.pages = pagesResults
     for (const r of pagesResults) {
       print()
       print(`## 1. Cost per decoded page: ${r.kind === "history" ? `history page, ${r.items} messages` : `chats page, ${r.items} chats`} (${(r.bytes / 1024).toFixed(1)} KB)`)
@@ -95,6 +111,17 @@ try {
       for (const row of r.rows) {
         print(`| ${row.label} | ${fmtSpread(spread(row.cpuUs), 0)} | ${fmtSpread(spread(row.cpuRatio), 2, "×")} | ${fmtSpread(spread(row.wallUs), 0)} |`)
       }
+      const over = (name: string, base: string) => {
+        const a = r.rows.find((row) => row.name === name)
+        const b = r.rows.find((row) => row.name === base)
+        return a === undefined || b === undefined ? undefined : spread(a.cpuUs.map((us, i) => us - b.cpuUs[i]!))
+      }
+      const callPath = over("library-undici", "effect-undici-json")
+      const tracing = over("library-undici", "library-undici-notrace")
+      if (callPath !== undefined && tracing !== undefined) {
+        print()
+        print(`The library on layerUndici costs ${fmtSpread(callPath, 0)} µs of CPU per page over the bound of any Effect client, of which tracing ${fmtSpread(tracing, 0)} µs (differences within each round; median, min–max).`)
+      }
     }
   }
 
@@ -102,7 +129,7 @@ try {
     const rounds = quick ? 3 : 9
     console.error(`section 4: decoding alone (${rounds} rounds)`)
     const decodeResults = await section<Array<DecodeResult>>("decode", ["--rounds", String(rounds), "--millis", quick ? "100" : "300"], env)
-    results["decode"] = decodeResults
+    results.decode = decodeResults
     print()
     print("## 4. Decoding alone (no I/O)")
     print()
@@ -129,7 +156,7 @@ try {
         console.error(`  ${n} messages, run ${run + 1}/${runs}: peak heap +${fmt(result.peakHeapGrowthMB)} MB, retained +${fmt(result.retainedHeapGrowthMB)} MB, RSS +${fmt(result.peakRssGrowthMB)} MB, ${fmt(result.wallMs / 1000)} s`)
       }
     }
-    results["memory"] = memory
+    results.memory = memory
     print()
     print("## 2. Memory of a long stream")
     print()
@@ -147,7 +174,7 @@ try {
     const rounds = quick ? 1 : 5
     console.error(`section 3: throughput under the parallel limit (${rounds} rounds)`)
     const t = await section<ThroughputResult>("throughput", ["--rounds", String(rounds)], env)
-    results["throughput"] = t
+    results.throughput = t
     const all420 = [...t.sequential, ...t.concurrent].reduce((n, r) => n + r.status420, 0)
     print()
     print("## 3. Throughput under the parallel limit")
@@ -162,6 +189,12 @@ try {
   }
 
   print()
+  print(`## Summary: the targets${quick ? " (a quick run: verdicts only, not figures to quote)" : ""}`)
+  print()
+  print("| | target | result | verdict |")
+  print("|---|---|---|---|")
+  for (const v of verdicts(results)) print(`| ${v.what} | ${v.target} | ${v.result} | ${verdictText(v)} |`)
+  print()
   print(`(whole run: ${((Date.now() - started) / 1000).toFixed(0)} s)`)
 } finally {
   await stopServer(server.child)
@@ -171,3 +204,9 @@ const json = options.get("json")
 mkdirSync(".bench", { recursive: true })
 writeFileSync(json ?? ".bench/latest.json", JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2))
 writeFileSync(".bench/latest.md", lines.join("\n") + "\n")
+if (options.has("save")) {
+  const file = join("bench", "results", `${new Date().toISOString().slice(0, 10)}${quick ? "-quick" : ""}.md`)
+  mkdirSync(join("bench", "results"), { recursive: true })
+  writeFileSync(file, lines.join("\n") + "\n")
+  console.error(`saved to ${file}`)
+}

@@ -5,10 +5,10 @@
 import { afterAll, describe, expect, layer } from "@effect/vitest"
 import { Effect, Option, Schema } from "effect"
 import * as Fs from "node:fs/promises"
-import * as Os from "node:os"
 import * as Path from "node:path"
 import * as ChatsSchema from "../../src/ChatsSchema.js"
 import * as Simulator from "../../src/Simulator.js"
+import { tempDir } from "../fixtures/system.js"
 import { fakeIo, lines, runCli, scriptedTerminal, transcript } from "./harness.js"
 
 const normalizeChat = (dto: unknown) =>
@@ -200,7 +200,7 @@ layer(Simulator.layer({ seed: 5, chats: 60, messages: 1_500 }), { timeout: 60_00
         Effect.gen(function*() {
           const sim = yield* Simulator.Simulator
           const chat = (yield* sim.chats())[3]!
-          const dir = yield* Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "ym-chats-")))
+          const dir = yield* tempDir("ym-chats-")
           const file = Path.join(dir, "накладная 42.PDF")
           const bytes = new Uint8Array(12_345).map((_, i) => (i * 31) % 256)
           yield* Effect.promise(() => Fs.writeFile(file, bytes))
@@ -225,15 +225,14 @@ layer(Simulator.layer({ seed: 5, chats: 60, messages: 1_500 }), { timeout: 60_00
           expect(second).toMatchObject({ name: "notes.bin", size: 11 })
           const got = yield* Effect.promise(() => fetch(second.url))
           expect(got.headers.get("content-type")).toBe("text/plain; charset=utf-8")
-          yield* Effect.promise(() => Fs.rm(dir, { recursive: true }))
-        }))
+        }).pipe(Effect.scoped))
 
       it.effect("send-file refuses a missing path, a bad --content-type and a file over 5 MB before sending", () =>
         Effect.gen(function*() {
           const sim = yield* Simulator.Simulator
           const chat = (yield* sim.chats())[3]!
           const before = (yield* sim.stats).requests.sendFileToChat
-          const dir = yield* Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "ym-chats-")))
+          const dir = yield* tempDir("ym-chats-")
           const missing = yield* cli(["send-file", String(chat.chatId), Path.join(dir, "nope.pdf")])
           expect(missing.code).toBe(2)
           const small = Path.join(dir, "a.txt")
@@ -251,8 +250,7 @@ layer(Simulator.layer({ seed: 5, chats: 60, messages: 1_500 }), { timeout: 60_00
             `ym-chats: ${big} is ${ChatsSchema.maxFileBytes + 1} bytes; the market accepts files of at most ${ChatsSchema.maxFileBytes} bytes (5 MB)`
           ])
           expect((yield* sim.stats).requests.sendFileToChat).toBe(before)
-          yield* Effect.promise(() => Fs.rm(dir, { recursive: true }))
-        }))
+        }).pipe(Effect.scoped))
     })
 
     describe("open and get", () => {
@@ -452,7 +450,7 @@ layer(Simulator.layer({ seed: 5, chats: 60, messages: 1_500 }), { timeout: 60_00
           const result = yield* cli(["--base-url", "http://127.0.0.1:1", "get", "1"])
           expect(result.code).toBe(1)
           expect(lines(result.stderr)).toHaveLength(1)
-          expect(result.stderr).toMatch(/^ym-chats: Transport error \(GET http:\/\/127\.0\.0\.1:1\/v2\/businesses\/12345\/chat\): .*ECONNREFUSED/)
+          expect(result.stderr).toMatch(/^ym-chats: getChat \(GET \/v2\/businesses\/12345\/chat\) failed in transit: Transport: .*ECONNREFUSED/)
         }))
 
       it.effect("usage errors exit with code 2", () =>

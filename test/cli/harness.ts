@@ -1,18 +1,18 @@
 /**
  * Runs `ym-chats` in-process (through `Command.run`, with a captured console, a map for the environment
- * and scripted terminals) or as a child process (`node --import tsx src/cli/main.ts`).
+ * and scripted terminals) or as a child process (`node --import tsx src/cli/main.ts`, registered so that
+ * `killChildren` of `test/fixtures/system.ts` ends it if a test does not finish).
  */
 import type { Terminal } from "@effect/platform"
 import { Terminal as TerminalTag } from "@effect/platform"
 import { NodeFileSystem, NodeHttpClient, NodePath } from "@effect/platform-node"
 import { ConfigProvider, Console, Effect, Layer, Mailbox, Option } from "effect"
-import { spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { Console as NodeConsole } from "node:console"
-import * as Path from "node:path"
 import { Writable } from "node:stream"
-import { fileURLToPath } from "node:url"
 import { run } from "../../src/cli/app.js"
 import { CliIo, type Io } from "../../src/cli/io.js"
+import { runTsx } from "../fixtures/system.js"
 
 /** What a run of the CLI printed, and its exit code. */
 export interface Result {
@@ -129,35 +129,29 @@ export const runCli = (
   )
 }
 
-const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
-
 /**
  * Runs `node --import tsx src/cli/main.ts ...args` with only the given environment variables (and PATH),
- * writing `stdin` to it; answers the exit code and what it printed.
+ * writing `stdin` to it; answers the exit code and what it printed. `started` receives the child (to
+ * signal it). The child is registered with `test/fixtures/system.ts`: `killChildren` ends it if the test
+ * does not finish.
  */
 export const spawnCli = (
   args: ReadonlyArray<string>,
-  options: { readonly env?: Readonly<Record<string, string>>; readonly stdin?: string } = {}
+  options: {
+    readonly env?: Readonly<Record<string, string>>
+    readonly stdin?: string
+    readonly started?: (child: ChildProcess) => void
+  } = {}
 ): Effect.Effect<Result> =>
-  Effect.async<Result>((resume) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-      cwd: root,
+  Effect.map(
+    runTsx("src/cli/main.ts", args, {
       env: { PATH: process.env["PATH"] ?? "", ...options.env },
-      stdio: ["pipe", "pipe", "pipe"]
-    })
-    const out: Array<Buffer> = []
-    const err: Array<Buffer> = []
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk))
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk))
-    child.on("close", (code, signal) => {
-      const result = {
-        code: code ?? (signal === null ? -1 : 128),
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8")
-      }
+      ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+      ...(options.started === undefined ? {} : { started: options.started })
+    }),
+    ({ code, stderr, stdout }) => {
+      const result = { code, stdout, stderr }
       transcript.push(result.stdout, result.stderr)
-      resume(Effect.succeed(result))
-    })
-    child.stdin.end(options.stdin ?? "")
-    return Effect.sync(() => void child.kill())
-  })
+      return result
+    }
+  )

@@ -2,15 +2,18 @@
  * The real entry point: `node --import tsx src/cli/main.ts ...` as a child process, configured through
  * environment variables, against the simulator running in this process on loopback.
  */
-import { afterAll, expect, layer } from "@effect/vitest"
+import { afterAll, afterEach, expect, layer } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import * as Fs from "node:fs/promises"
-import * as Os from "node:os"
 import * as Path from "node:path"
-import { spawn } from "node:child_process"
 import * as ChatsSchema from "../../src/ChatsSchema.js"
 import * as Simulator from "../../src/Simulator.js"
+import { waitUntil } from "../simulator/http.js"
+import { killChildren, spawnChild, tempDir } from "../fixtures/system.js"
 import { lines, spawnCli, transcript } from "./harness.js"
+
+// a test that fails or times out leaves no process behind
+afterEach(() => killChildren())
 
 /** The keys handed to the CLI. */
 const keys = new Set<string>()
@@ -70,7 +73,7 @@ layer(Simulator.layer({ seed: 8, chats: 40, messages: 800 }), { timeout: 120_000
         expect(sent).toEqual({ code: 0, stdout: `Message sent to chat ${chat.chatId}.\n`, stderr: "" })
         expect((yield* sim.messages(chat.chatId)).at(-1)).toMatchObject({ sender: "PARTNER", message: "Добрый день!" })
 
-        const dir = yield* Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "ym-chats-")))
+        const dir = yield* tempDir("ym-chats-")
         const file = Path.join(dir, "photo.jpg")
         yield* Effect.promise(() => Fs.writeFile(file, new Uint8Array(4_321).fill(7)))
         const filed = yield* cli(["send-file", String(chat.chatId), file])
@@ -79,8 +82,7 @@ layer(Simulator.layer({ seed: 8, chats: 40, messages: 800 }), { timeout: 120_000
         expect((yield* sim.messages(chat.chatId)).at(-1)!.payload).toEqual([
           expect.objectContaining({ name: "photo.jpg", size: 4_321 })
         ])
-        yield* Effect.promise(() => Fs.rm(dir, { recursive: true }))
-      }))
+      }).pipe(Effect.scoped))
 
     it.effect("open --order prints the same chat id twice", () =>
       Effect.gen(function*() {
@@ -144,19 +146,39 @@ layer(Simulator.layer({ seed: 8, chats: 40, messages: 800 }), { timeout: 120_000
         const pages = Math.ceil((yield* sim.messages(chat.chatId)).length / 100)
         yield* sim.resetStats
         const result = yield* Effect.async<{ code: number | null; stderr: string }>((resume) => {
-          const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "history", String(chat.chatId)], {
-            cwd: Path.resolve(import.meta.dirname, "../.."),
+          const child = spawnChild(process.execPath, ["--import", "tsx", "src/cli/main.ts", "history", String(chat.chatId)], {
             env: { PATH: process.env["PATH"] ?? "", ...envOf(sim) }
           })
           let stderr = ""
-          child.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString()))
+          child.stderr!.on("data", (chunk: Buffer) => void (stderr += chunk.toString()))
           // like `| head -1`: read the first chunk, then close the pipe
-          child.stdout.once("data", () => child.stdout.destroy())
+          child.stdout!.once("data", () => child.stdout!.destroy())
           child.on("close", (code) => resume(Effect.succeed({ code, stderr })))
+          return Effect.sync(() => void child.kill("SIGKILL"))
         })
         expect(result).toEqual({ code: 0, stderr: "" })
         // it stopped fetching instead of reading the whole history into a closed pipe
         expect((yield* sim.stats).requests.getChatHistory).toBeLessThan(pages / 2)
+      }))
+
+    it.effect("interrupted by SIGINT while waiting for an answer: exit code 130, nothing on stdout", () =>
+      Effect.gen(function*() {
+        const sim = yield* Simulator.Simulator
+        const chat = (yield* sim.chats())[3]!
+        yield* sim.resetStats
+        // the answer is held long enough for the signal to arrive while the request is in flight
+        yield* sim.setFaults([{ kind: "latency", millis: 30_000, operations: ["getChat"] }])
+        const result = yield* spawnCli(["get", String(chat.chatId)], {
+          env: envOf(sim),
+          started: (child) =>
+            void Effect.runFork(
+              Effect.zipRight(
+                waitUntil(Effect.map(sim.stats, (s) => s.requests.getChat === 1), 3_000),
+                Effect.sync(() => child.kill("SIGINT"))
+              )
+            )
+        }).pipe(Effect.ensuring(sim.clearFaults))
+        expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 130, stdout: "" })
       }))
   }
 )

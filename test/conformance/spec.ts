@@ -1,7 +1,7 @@
 /**
  * Shared code of the conformance checks (not a test file): loads the official
- * OpenAPI description of the chats API from `../shared/spec` (beside the repo,
- * never copied into it), validates recorded requests against it, and generates
+ * OpenAPI description of the chats API from `test/fixtures/spec/` (a copy kept in the
+ * repository, BSD-3-Clause), validates recorded requests against it, and generates
  * random response bodies from its schemas.
  *
  * Used by `test/conformance/*.test.ts` and by `scripts/conformance.ts`.
@@ -12,25 +12,18 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv"
 import addFormatsImport from "ajv-formats"
 import { Cause, type ConfigError, DateTime, Effect, Exit, Option, Redacted, Stream } from "effect"
 import * as fc from "fast-check"
-import { existsSync, readFileSync } from "node:fs"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { readFileSync } from "node:fs"
 import { parse as parseYaml } from "yaml"
 import * as ChatsClient from "../../src/ChatsClient.js"
 import * as ChatsSchema from "../../src/ChatsSchema.js"
+import { chatsSpecPath } from "../fixtures/paths.js"
 
 // -----------------------------------------------------------------------------
 // Locating and loading the description
 // -----------------------------------------------------------------------------
 
-/** The repository root (two levels above this file). */
-export const repoRoot = fileURLToPath(new URL("../../", import.meta.url))
-
-/** The official description, beside the repository: `../shared/spec/...` from the repo root. */
-export const specPath = path.resolve(repoRoot, "../shared/spec/yandex-market-chats.openapi.yaml")
-
-/** Whether the description is there (a fresh clone without `../shared` skips the conformance tests). */
-export const specExists = existsSync(specPath)
+/** The official description: the fixture in `test/fixtures/spec/`. */
+export const specPath: string = chatsSpecPath
 
 /** The market's production base URL: the `servers` entry of the description. */
 export const defaultOrigin = "https://api.partner.market.yandex.ru"
@@ -2138,3 +2131,10 @@ export const knownIssues: ReadonlyArray<KnownIssue> = [
     }
   }
 ]
+
+/** The known issue with this id; throws when there is none, so that a regression test cannot vanish. */
+export const knownIssue = (id: string): KnownIssue => {
+  const issue = knownIssues.find((k) => k.id === id)
+  if (issue === undefined) throw new Error(`no known issue ${id} in test/conformance/spec.ts`)
+  return issue
+}

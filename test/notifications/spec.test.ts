@@ -1,21 +1,18 @@
 /**
  * The receiver's answers, and the bodies `encodeNotification` builds, checked with
  * ajv against the market's official description of push notifications, read from
- * `../shared/spec` beside the repository (never copied into it). Skipped when the
- * description is not there.
+ * the fixture `test/fixtures/spec/` (a copy kept in the repository, BSD-3-Clause).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Ajv, type ValidateFunction } from "ajv"
 import addFormatsImport from "ajv-formats"
 import { Effect, Either } from "effect"
-import { existsSync, readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
+import { readFileSync } from "node:fs"
 import { parse as parseYaml } from "yaml"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
+import { notificationSpecPath as specPath } from "../fixtures/paths.js"
 import { allowedBodies, bodies, refusedBodies, withReceiver } from "./helpers.js"
 
-const specPath = fileURLToPath(new URL("../../../shared/spec/yandex-market-notification.openapi.yaml", import.meta.url))
-const exists = existsSync(specPath)
 
 type AddFormats = (ajv: Ajv) => Ajv
 const addFormats: AddFormats =
@@ -44,10 +41,8 @@ const expectValid = (validate: ValidateFunction, body: unknown, label: string) =
   expect(valid ? [] : validate.errors, label).toEqual([])
 }
 
-describe.skipIf(!exists)("against the official description of notifications", () => {
-  const schema = exists ? loadValidators() : () => {
-    throw new Error("unreachable")
-  }
+describe("against the official description of notifications", () => {
+  const schema = loadValidators()
 
   it.effect("success answers are SendNotificationResponse; error answers are SendNotificationErrorResponse", () =>
     withReceiver({ capacity: 1 }, ({ send }) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
+import { Cause, Effect, Either, Exit, Fiber, Option } from "effect"
 import * as Simulator from "../../src/Simulator.js"
-import { call, callEither } from "./http.js"
+import { call, callEither, waitUntil } from "./http.js"
 
 const small = { chats: 10, messages: 400 } as const
 
@@ -24,15 +24,19 @@ describe("faults", () => {
       expect(Simulator.faults).toHaveLength(10)
     }))
 
-  it.scoped("latency delays the answer by the given millis", () =>
+  it.scoped("latency holds the answer: a request without latency started later is answered first", () =>
     Effect.gen(function*() {
-      const { sim } = yield* setup({ faults: [{ kind: "latency", millis: 150, operations: ["getChats"] }] })
-      const started = Date.now()
-      expect((yield* call(sim, "getChats")).status).toBe(200)
-      expect(Date.now() - started).toBeGreaterThanOrEqual(145)
-      const quick = Date.now()
-      yield* call(sim, "getChat", { query: { chatId: 1 } })
-      expect(Date.now() - quick).toBeLessThan(120)
+      const { chatId, sim } = yield* setup({ faults: [{ kind: "latency", millis: 1_500, operations: ["getChats"] }] })
+      const order: Array<string> = []
+      const slow = yield* Effect.fork(Effect.tap(call(sim, "getChats"), () => Effect.sync(() => order.push("getChats"))))
+      // the delayed request has reached the simulator and waits there, holding its slot
+      yield* waitUntil(Effect.map(sim.stats, (s) => s.inFlight === 1 && s.faults.latency === 1))
+      const quick = yield* call(sim, "getChat", { query: { chatId } })
+      order.push("getChat")
+      expect(quick.status).toBe(200)
+      expect((yield* sim.stats).inFlight).toBe(1)
+      expect((yield* Fiber.join(slow)).status).toBe(200)
+      expect(order).toEqual(["getChat", "getChats"])
       expect((yield* sim.stats).faults.latency).toBe(1)
     }))
 
@@ -172,10 +176,22 @@ describe("faults", () => {
   it.scoped("an invalid rule is refused as a defect", () =>
     Effect.gen(function*() {
       const sim = yield* Simulator.make({ chats: 1, messages: 1 })
-      const exit = yield* Effect.exit(sim.addFault({ kind: "error500", probability: 2 }))
-      expect(exit._tag).toBe("Failure")
-      const latency = yield* Effect.exit(sim.addFault({ kind: "latency" }))
-      expect(latency._tag).toBe("Failure")
+      /** The message of the defect an effect dies with, or what it did instead. */
+      const defect = (effect: Effect.Effect<void>) =>
+        Effect.map(Effect.exit(effect), (exit) =>
+          Exit.isSuccess(exit) ? "succeeded" : Option.match(Cause.dieOption(exit.cause), {
+            onNone: () => `failed without a defect: ${Cause.pretty(exit.cause)}`,
+            onSome: (e) => e instanceof Error ? e.message : String(e)
+          }))
+      expect(yield* defect(sim.addFault({ kind: "error500", probability: 2 }))).toBe(
+        `invalid fault rule {"kind":"error500","probability":2}: probability is 0..1`
+      )
+      expect(yield* defect(sim.addFault({ kind: "latency" }))).toBe(`invalid fault rule {"kind":"latency"}: latency needs millis >= 0`)
+      expect(yield* defect(sim.setFaults([{ kind: "error503", nth: 0 }]))).toBe(
+        `invalid fault rule {"kind":"error503","nth":0}: nth is an integer >= 1`
+      )
+      // a refused rule is not added: requests are answered normally
+      expect((yield* call(sim, "getChats")).status).toBe(200)
     }))
 
   it.scoped("resetStats sets the counters back to zero", () =>

@@ -2,7 +2,9 @@
  * Plain `fetch` helpers for the simulator tests: one call per operation of the
  * API, over loopback, without the library client.
  */
-import { Effect } from "effect"
+import { Clock, Effect, Schedule, type Scope } from "effect"
+import * as Http from "node:http"
+import * as Net from "node:net"
 import type * as Simulator from "../../src/Simulator.js"
 
 /** What a test reads of a response. */
@@ -138,3 +140,59 @@ export const allPages = (
     } while (token !== undefined)
     return pages
   })
+
+/** The real clock, for polling under `it.effect`'s `TestClock`. */
+const realClock = Clock.make()
+
+/**
+ * Polls `condition` every 10 ms of real time until it holds; dies after `attempts` polls (5 s by
+ * default), so that a test waiting for an event cannot hang.
+ */
+export const waitUntil = (condition: Effect.Effect<boolean>, attempts = 500): Effect.Effect<void> =>
+  Effect.flatMap(condition, (ok) => ok ? Effect.void : Effect.fail("not yet" as const)).pipe(
+    Effect.retry(Schedule.intersect(Schedule.spaced("10 millis"), Schedule.recurs(attempts))),
+    Effect.orDieWith(() => new Error(`the condition did not hold after ${attempts} polls`)),
+    Effect.withClock(realClock)
+  )
+
+/** A plain HTTP server that records the JSON bodies POSTed to it, as a notification endpoint would receive them. */
+export interface Sink {
+  readonly url: string
+  /** The bodies received, in order (retries included). */
+  readonly bodies: Array<any>
+  /** The status to answer the next requests with (default 200). */
+  answer: (body: any) => number
+}
+
+/** Starts a `Sink` on a loopback port (port 0, read back); it stops when the scope closes. */
+export const notificationSink: Effect.Effect<Sink, never, Scope.Scope> = Effect.acquireRelease(
+  Effect.async<{ readonly sink: Sink; readonly server: Http.Server }>((resume) => {
+    const sink: Sink = { url: "", bodies: [], answer: () => 200 }
+    const server = Http.createServer((request, response) => {
+      const chunks: Array<Buffer> = []
+      request.on("data", (chunk: Buffer) => chunks.push(chunk))
+      request.on("end", () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8"))
+        sink.bodies.push(body)
+        response.writeHead(sink.answer(body), { "content-type": "application/json" }).end("{}")
+      })
+    })
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as Net.AddressInfo
+      resume(Effect.succeed({ sink: Object.assign(sink, { url: `http://127.0.0.1:${port}/notification` }), server }))
+    })
+  }),
+  ({ server }) => Effect.async<void>((resume) => {
+    server.closeAllConnections()
+    server.close(() => resume(Effect.void))
+  })
+).pipe(Effect.map(({ sink }) => sink))
+
+/** A loopback port held by a plain server (bound to port 0, the port read back) until the scope closes. */
+export const holdPort: Effect.Effect<number, never, Scope.Scope> = Effect.acquireRelease(
+  Effect.async<Net.Server>((resume) => {
+    const server = Net.createServer()
+    server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+  }),
+  (server) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+).pipe(Effect.map((server) => (server.address() as Net.AddressInfo).port))

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Duration, Effect, Queue } from "effect"
+import { Clock, Duration, Effect, Queue } from "effect"
 import { formatIso } from "./dates.js"
 import type { ChatRecord, MessageRecord } from "./model.js"
 
@@ -101,6 +101,10 @@ export class Notifier {
     return tryOnce(1)
   }
 
-  /** Runs forever, delivering queued notifications in order; fork it in the simulator's scope. */
+  /**
+   * Runs forever, delivering queued notifications in order; fork it in the simulator's scope. The
+   * pauses between tries take real time, also when the simulator runs under a `TestClock`.
+   */
   readonly run: Effect.Effect<never> = Effect.forever(Effect.flatMap(Queue.take(this.queue), (body) => this.deliver(body)))
+    .pipe(Effect.withClock(Clock.make()))
 }
