@@ -5,10 +5,14 @@ import { ChatsClient, ChatsLimiter, ChatsRetry } from "../../src/index.js"
 import * as Simulator from "../../src/Simulator.js"
 import { transports } from "./transports.js"
 
-/** Runs `effect`, then puts the simulator's limits and faults back to the market's defaults. */
+/**
+ * Runs `effect` with limits of its own (the clients of one test share them, as clients of one
+ * business do; a quota spent by one test is not remembered by the next), then puts the simulator's
+ * limits and faults back to the market's defaults.
+ */
 const restoring = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.ensuring(
-    effect,
+    Effect.provide(effect, ChatsLimiter.layerMemory()),
     Effect.flatMap(Simulator.Simulator, (sim) =>
       Effect.all([sim.setLimits({}), sim.resetQuotas, sim.clearFaults], { discard: true }))
   )
