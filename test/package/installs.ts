@@ -63,7 +63,7 @@ export const installs: ReadonlyArray<Install> = [
     works: /"readBack":true/
   },
   {
-    name: "the client with the Node transports, the simulator and the receiver's server",
+    name: "the Node transports and servers",
     adds: ["@effect/platform-node"],
     files: ["test/package/programs/node-transports.mjs"],
     run: () => ({ args: ["node-transports.mjs"] }),
