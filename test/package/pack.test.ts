@@ -111,7 +111,7 @@ describe("the packed package", () => {
               expect(outcome.stderr).not.toMatch(/MissingPackageError|not installed/)
               expect(outcome.code, outcome.stderr).toBe(0)
               expect(outcome.stdout).toMatch(program.works)
-            })
+            }, 120_000)
           } else {
             it(`refuses the program of ${program.name}, naming ${missing.join(" and ")} and how to install it`, async () => {
               const outcome = await tryProgram(program, install)
@@ -122,7 +122,7 @@ describe("the packed package", () => {
                 if (missing.includes(name)) expect(outcome.stderr).toContain(`${name}@${manifest.peerDependencies[name]}`)
                 else expect(outcome.stderr).not.toContain(`${name}@`)
               }
-            })
+            }, 120_000)
           }
         }
       })
@@ -156,12 +156,12 @@ describe("the packed package", () => {
       }))
       const outcome = await runCommand(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
         cwd: dir,
-        timeout: 120_000
+        timeout: 170_000
       })
       // errors inside dependencies' own declarations are theirs; ours must be clean
       const ours = outcome.stdout.split("\n").filter((l) => l.includes("error TS") && !l.includes("node_modules/effect/") && !l.includes("node_modules/@effect/"))
       expect(ours).toEqual([])
       expect(outcome.code === 0 || outcome.stdout.includes("error TS")).toBe(true) // tsc ran
-    })
+    }, 180_000)
   }
 })
