@@ -98,7 +98,7 @@ describe("the packed package", () => {
 
     const tryProgram = (program: Install, install: Install) => {
       const { args, env } = program.run(sim)
-      return runCommand(process.execPath, args, { cwd: consumers.get(install)!, ...(env ? { env } : {}) })
+      return runCommand(process.execPath, args, { cwd: consumers.get(install)!, timeout: 90_000, ...(env ? { env } : {}) })
     }
 
     for (const install of installs) {
