@@ -29,7 +29,6 @@
 import * as Http from "node:http"
 import { type HttpApp, HttpRouter, type HttpServerRequest } from "@effect/platform"
 import type { ServeError } from "@effect/platform/HttpServerError"
-import { NodeHttpServer } from "@effect/platform-node"
 import {
   ConfigError,
   Context,
@@ -57,6 +56,7 @@ import { canonicalJson } from "./internal/notifications/canonical.js"
 import { type AddressSource, makeAllowList, secretSegmentPattern } from "./internal/notifications/guards.js"
 import { type Decoded, type ErrorType, makeHandler } from "./internal/notifications/handler.js"
 import { makeSeenWindow } from "./internal/notifications/seen.js"
+import { nodeHttpServer } from "./internal/peers.js"
 
 export type {
   /**
@@ -691,6 +691,7 @@ export const layerServer = (
 ): Layer.Layer<ChatsNotifications | NotificationsServer, ConfigError.ConfigError | ServeError> =>
   Layer.scopedContext(Effect.gen(function*() {
     const receiver = yield* make(options)
+    const NodeHttpServer = yield* Effect.promise(() => nodeHttpServer("ChatsNotifications.layerServer"))
     const server = yield* NodeHttpServer.make(() => Http.createServer(), {
       port: options.port ?? 0,
       host: options.host ?? "127.0.0.1"

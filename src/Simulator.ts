@@ -25,13 +25,13 @@
  */
 import * as Http from "node:http"
 import type { ServeError } from "@effect/platform/HttpServerError"
-import { NodeHttpServer } from "@effect/platform-node"
 import { Context, Data, Duration, Effect, Layer, Option, type Scope } from "effect"
 import { maxFileBytes as marketMaxFileBytes, maxMessageLength } from "./ChatsSchema.js"
 import { type Credential as WireCredential, Credentials } from "./internal/simulator/auth.js"
 import { type FaultKind, type FaultRule, Faults, faultKinds } from "./internal/simulator/faults.js"
 import { type ChatDto, chatToDto, type MessageDto, messageToDto } from "./internal/simulator/model.js"
 import { type Operation, operationNames } from "./internal/simulator/operations.js"
+import { nodeHttpServer } from "./internal/peers.js"
 import { deriveSeed, makeRandom } from "./internal/simulator/random.js"
 import { type LimitsConfig, makeLimitsConfig, RateLimits } from "./internal/simulator/rateLimits.js"
 import { Notifier } from "./internal/simulator/notifier.js"
@@ -387,6 +387,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, ServeError, 
     const faultState = new Faults(makeRandom(deriveSeed(seed, "faults")), options.faults ?? [])
     const stats = new StatsState()
 
+    const NodeHttpServer = yield* Effect.promise(() => nodeHttpServer("effect-yandex-market-chats/simulator"))
     const server = yield* NodeHttpServer.make(() => Http.createServer(), { port: options.port ?? 0, host: "127.0.0.1" })
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     const url = `http://127.0.0.1:${port}`

@@ -7,7 +7,6 @@
  */
 import { HttpServerResponse } from "@effect/platform"
 import type { HttpServerRequest } from "@effect/platform/HttpServerRequest"
-import { NodeHttpServerRequest } from "@effect/platform-node"
 import { Effect } from "effect"
 import { errorBody } from "./errors.js"
 import type { Operation } from "./operations.js"
@@ -216,6 +215,8 @@ const dropConnection = (
   json: string,
   bytes: number
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
+  // loaded here, not imported: the simulator's module loads without @effect/platform-node (its server starts it)
+  Effect.flatMap(Effect.promise(() => import("@effect/platform-node/NodeHttpServerRequest")), (NodeHttpServerRequest) =>
   Effect.async<HttpServerResponse.HttpServerResponse>((resume) => {
     const response = NodeHttpServerRequest.toServerResponse(request)
     const body = Buffer.from(json)
@@ -234,4 +235,4 @@ const dropConnection = (
     // An empty write on the socket calls back once everything before it is flushed.
     if (response.socket) response.socket.write("", drop)
     else drop()
-  })
+  }))
