@@ -1,0 +1,129 @@
+/**
+ * The layers' use of a node-redis client (`redis` / `@redis/client`, a single server or a Cluster):
+ * scripts by SHA-1 with a reload after a restart, a bound on every call, one pub/sub connection per
+ * process, and error descriptions that never carry the URL or its password.
+ */
+import { Data, Duration, Effect, Scope } from "effect"
+import type { RedisClientType, RedisClusterType } from "redis"
+import type { Script } from "./scripts.js"
+
+/**
+ * A node-redis client or cluster, connected (the layers send no command before `connect()` was
+ * called on it; node-redis queues them or fails them, as its options say).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RedisClient = RedisClientType<any, any, any, any, any> | RedisClusterType<any, any, any, any, any>
+
+/** A call to Redis that failed, described without credentials. */
+export class RedisFailure extends Data.TaggedError("RedisFailure")<{ readonly description: string }> {}
+
+/** Which pub/sub the wake-ups use: `PUBLISH`/`SUBSCRIBE`, or the sharded `SPUBLISH`/`SSUBSCRIBE` (Redis 7+, Cluster). */
+export type PubSub = "classic" | "sharded"
+
+/** What the gate and the quota store need from Redis. */
+export interface Connection {
+  /** Runs a script by its SHA-1, sending its text once if the server does not know it; bounded by the timeout. */
+  readonly run: (script: Script, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) => Effect.Effect<unknown, RedisFailure>
+  /** Listens on a channel (on the process's one pub/sub connection); bounded by the timeout. */
+  readonly subscribe: (channel: string, listener: (message: string) => void) => Effect.Effect<void, RedisFailure>
+  /** The command the scripts publish wake-ups with. */
+  readonly publishCommand: "PUBLISH" | "SPUBLISH"
+  /** The bound on one call. */
+  readonly timeout: Duration.Duration
+}
+
+/** Settings of a connection. */
+export interface ConnectionOptions {
+  readonly timeout: Duration.Duration
+  readonly pubsub: PubSub | undefined
+  /** Texts that must never appear in an error (the URL, its password). */
+  readonly secrets: ReadonlyArray<string>
+}
+
+/** Tells a cluster from a single client. */
+const isCluster = (client: RedisClient): client is RedisClusterType<any, any, any, any, any> => "masters" in client
+
+/** An error as text: its name, its code and its message, with every secret removed. */
+export const describeError = (error: unknown, secrets: ReadonlyArray<string>): string => {
+  const e = error instanceof Error ? error : new Error(String(error))
+  const name = e.name !== "Error" ? e.name : e.constructor.name
+  const code = (e as { code?: unknown }).code
+  let text = `${name}${typeof code === "string" && !e.message.includes(code) ? ` (${code})` : ""}: ${e.message}`
+  for (const secret of secrets) if (secret.length > 0) text = text.split(secret).join("***")
+  return text
+}
+
+const isNoScript = (error: unknown): boolean => error instanceof Error && error.message.startsWith("NOSCRIPT")
+
+/** Makes a connection over `client`; the pub/sub connection (a duplicate) is closed with the scope. */
+export const make = (client: RedisClient, options: ConnectionOptions): Effect.Effect<Connection, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const cluster = isCluster(client)
+    const pubsub = options.pubsub ?? (cluster ? "sharded" : "classic")
+    const timeoutMillis = Duration.toMillis(options.timeout)
+    const fail = (error: unknown) => new RedisFailure({ description: describeError(error, options.secrets) })
+    const timedOut = () => new RedisFailure({ description: `Redis did not answer within ${timeoutMillis} ms` })
+
+    const send = (firstKey: string | undefined, args: Array<string>, signal: AbortSignal): Promise<unknown> =>
+      isCluster(client)
+        ? client.sendCommand(firstKey, false, args, { abortSignal: signal })
+        : client.sendCommand(args, { abortSignal: signal })
+
+    const run: Connection["run"] = (script, keys, args) =>
+      Effect.tryPromise({
+        try: (signal) => {
+          const tail = [String(keys.length), ...keys, ...args.map(String)]
+          return send(keys[0], ["EVALSHA", script.sha, ...tail], signal).catch((error: unknown) =>
+            isNoScript(error) ? send(keys[0], ["EVAL", script.text, ...tail], signal) : Promise.reject(error)
+          )
+        },
+        catch: fail
+      }).pipe(Effect.timeoutFail({ duration: options.timeout, onTimeout: timedOut }))
+
+    // the process's pub/sub connection, made on first use; a failed one is made again next time
+    let subscriber: Promise<RedisClient> | undefined
+    let current: RedisClient | undefined
+    const subscriberConnection = (): Promise<RedisClient> =>
+      subscriber ??= (async () => {
+        const duplicate = client.duplicate({ disableOfflineQueue: false }) as RedisClient
+        current = duplicate
+        duplicate.on("error", () => {}) // node-redis reconnects on its own; the calls report failures
+        try {
+          await duplicate.connect()
+          return duplicate
+        } catch (error) {
+          subscriber = undefined
+          try {
+            duplicate.destroy()
+          } catch {
+            // already closed
+          }
+          throw error
+        }
+      })()
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        try {
+          current?.destroy()
+        } catch {
+          // already closed
+        }
+      })
+    )
+
+    const subscribe: Connection["subscribe"] = (channel, listener) =>
+      Effect.tryPromise({
+        try: async () => {
+          const s = await subscriberConnection()
+          await (pubsub === "sharded" ? s.sSubscribe(channel, listener) : s.subscribe(channel, listener))
+        },
+        catch: fail
+      }).pipe(Effect.timeoutFail({ duration: options.timeout, onTimeout: timedOut }))
+
+    return {
+      run,
+      subscribe,
+      publishCommand: pubsub === "sharded" ? "SPUBLISH" : "PUBLISH",
+      timeout: options.timeout
+    } satisfies Connection
+  })
