@@ -176,7 +176,8 @@ export const layer = (options: UrlOptions): Layer.Layer<ChatsGate | ChatsQuotaSt
         })
       ),
       (client) =>
-        Effect.promise(() => client.close().catch(() => undefined)).pipe(
+        // a release cannot be interrupted: only an interruptible close can be cut short by the timeout
+        Effect.interruptible(Effect.promise(() => client.close().catch(() => undefined))).pipe(
           Effect.timeout(timeout),
           Effect.ignore,
           Effect.zipRight(Effect.sync(() => {
@@ -192,7 +193,7 @@ export const layer = (options: UrlOptions): Layer.Layer<ChatsGate | ChatsQuotaSt
       Effect.timeout(timeout),
       Effect.ignore
     )
-    return toContext(yield* makeWith(client as RedisClient, options, secretsOf(url)))
+    return toContext(yield* makeWith(client, options, secretsOf(url)))
   }))
 
 /**
