@@ -5,7 +5,7 @@
  * answers as the in-memory store), scripts reloaded after the server forgot them, and a Redis Cluster.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Option } from "effect"
+import { Duration, Effect, Fiber, Logger, Option } from "effect"
 import { createClient, createCluster } from "redis"
 import { afterAll, beforeAll } from "vitest"
 import { ChatsLimiter } from "../../src/index.js"
@@ -75,12 +75,12 @@ describe.skipIf(!available)("Redis gate scripts", () => {
       expect((yield* acquire(two.connection, key, "b:1"))[0]).toBe(0)
       expect((yield* acquire(one.connection, key, "a:2"))[0]).toBe(0)
       expect((yield* acquire(two.connection, key, "b:2"))[0]).toBe(0)
-      expect(yield* leave(one.connection, key, "a:1")).toBe(1)
+      expect(yield* leave(one.connection, key, "a:1")).toEqual([1, "b:1"]) // held; handed to b:1
       expect(yield* acquire(two.connection, key, "b:1")).toEqual([2, 0]) // handed over while it waited
       expect((yield* acquire(one.connection, key, "a:2"))[0]).toBe(0)
-      expect(yield* leave(two.connection, key, "b:1")).toBe(1)
-      expect(yield* leave(one.connection, key, "a:2")).toBe(1)
-      expect(yield* leave(two.connection, key, "b:2")).toBe(1)
+      expect(yield* leave(two.connection, key, "b:1")).toEqual([1, "a:2"])
+      expect(yield* leave(one.connection, key, "a:2")).toEqual([1, "b:2"])
+      expect(yield* leave(two.connection, key, "b:2")).toEqual([1])
       yield* sleep(100)
       expect(wokenB).toEqual(["b:1", "b:2"])
       expect(wokenA).toEqual(["a:2"])
@@ -124,7 +124,7 @@ describe.skipIf(!available)("Redis gate scripts", () => {
       yield* sleep(Gate.claimOf(lease) + 100)
       expect((yield* acquire(connection, key, "p:2"))[0]).toBe(0) // beats, and sweeps the dead one
       expect(yield* Effect.promise(() => client.zRange(gateKeys("ymc", key).queue, 0, -1))).toEqual(["p:2"])
-      expect(yield* leave(connection, key, "p:1")).toBe(1)
+      expect(yield* leave(connection, key, "p:1")).toEqual([1, "p:2"])
       expect(yield* acquire(connection, key, "p:2")).toEqual([2, 0])
     }))
 
@@ -164,6 +164,41 @@ describe.skipIf(!available)("Redis gate scripts", () => {
       yield* Fiber.join(first)
       expect(yield* Effect.promise(() => client.zCard(keys.holders))).toBe(0)
       expect(yield* limiters.gate.withPermit(key)(Effect.succeed("went"))).toBe("went")
+    }))
+
+  it.scopedLive("a request longer than the lease keeps its slot: the lease is renewed while it runs", () =>
+    Effect.gen(function*() {
+      const { client } = yield* connect
+      const limiters = yield* Redis.make(client, { maxInFlight: 1, lease })
+      const key = nextKey()
+      const events: Array<string> = []
+      const long = limiters.gate.withPermit(key)(Effect.gen(function*() {
+        events.push("long starts")
+        yield* sleep(lease * 2.5)
+        events.push("long ends")
+      }))
+      const short = limiters.gate.withPermit(key)(Effect.sync(() => events.push("short runs")))
+      const first = yield* Effect.fork(long)
+      while (events.length === 0) yield* sleep(5)
+      yield* short
+      yield* Fiber.join(first)
+      expect(events).toEqual(["long starts", "long ends", "short runs"])
+    }))
+
+  it.scopedLive("a renewal that finds the lease lost records it, and the request goes on", () =>
+    Effect.gen(function*() {
+      const { client } = yield* connect
+      const limiters = yield* Redis.make(client, { maxInFlight: 1, lease })
+      const key = nextKey()
+      const logs: Array<string> = []
+      const logger = Logger.make(({ message }) => logs.push(String(message)))
+      const result = yield* limiters.gate.withPermit(key)(Effect.gen(function*() {
+        yield* Effect.promise(() => client.del(gateKeys("ymc", key).holders)) // as if Redis had lost it
+        yield* sleep(lease / 2)
+        return "finished"
+      })).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      expect(result).toBe("finished")
+      expect(logs.filter((l) => l.includes("lost the lease"))).toHaveLength(1)
     }))
 
   it.scopedLive("a script the server forgot (SCRIPT FLUSH, a restart) is sent again", () =>

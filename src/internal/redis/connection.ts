@@ -8,11 +8,20 @@ import type { RedisClientType, RedisClusterType } from "redis"
 import type { Script } from "./scripts.js"
 
 /**
- * A node-redis client or cluster, connected (the layers send no command before `connect()` was
- * called on it; node-redis queues them or fails them, as its options say).
+ * A node-redis client or cluster (`createClient` / `createCluster` of `redis` or `@redis/client`,
+ * whatever its modules, scripts and RESP version), connected. Typed by the little the layers call,
+ * so that any of them fits.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type RedisClient = RedisClientType<any, any, any, any, any> | RedisClusterType<any, any, any, any, any>
+export interface RedisClient {
+  readonly sendCommand: (...args: Array<any>) => Promise<unknown>
+  readonly duplicate: (...args: Array<any>) => unknown
+  readonly on: (event: "error", listener: (error: Error) => void) => unknown
+}
+
+/** The node-redis types behind {@link RedisClient}. */
+type NodeRedisClient = RedisClientType<any, any, any, any, any>
+type NodeRedisCluster = RedisClusterType<any, any, any, any, any>
+type AnyNodeRedis = NodeRedisClient | NodeRedisCluster
 
 /** A call to Redis that failed, described without credentials. */
 export class RedisFailure extends Data.TaggedError("RedisFailure")<{ readonly description: string }> {}
@@ -41,7 +50,7 @@ export interface ConnectionOptions {
 }
 
 /** Tells a cluster from a single client. */
-const isCluster = (client: RedisClient): client is RedisClusterType<any, any, any, any, any> => "masters" in client
+const isCluster = (client: AnyNodeRedis): client is NodeRedisCluster => "masters" in client
 
 /** An error as text: its name, its code and its message, with every secret removed. */
 export const describeError = (error: unknown, secrets: ReadonlyArray<string>): string => {
@@ -55,37 +64,43 @@ export const describeError = (error: unknown, secrets: ReadonlyArray<string>): s
 
 const isNoScript = (error: unknown): boolean => error instanceof Error && error.message.startsWith("NOSCRIPT")
 
+const isTimeout = (error: unknown): boolean => error instanceof Error && error.constructor.name === "TimeoutError"
+
 /** Makes a connection over `client`; the pub/sub connection (a duplicate) is closed with the scope. */
-export const make = (client: RedisClient, options: ConnectionOptions): Effect.Effect<Connection, never, Scope.Scope> =>
+export const make = (redisClient: RedisClient, options: ConnectionOptions): Effect.Effect<Connection, never, Scope.Scope> =>
   Effect.gen(function*() {
+    const client = redisClient as AnyNodeRedis
     const cluster = isCluster(client)
     const pubsub = options.pubsub ?? (cluster ? "sharded" : "classic")
     const timeoutMillis = Duration.toMillis(options.timeout)
     const fail = (error: unknown) => new RedisFailure({ description: describeError(error, options.secrets) })
     const timedOut = () => new RedisFailure({ description: `Redis did not answer within ${timeoutMillis} ms` })
 
-    const send = (firstKey: string | undefined, args: Array<string>, signal: AbortSignal): Promise<unknown> =>
+    // node-redis bounds each command itself (`timeout`: a command not yet written is dropped, one
+    // written is answered with an error), which costs far less per call than a timer of Effect's
+    const commandOptions = { timeout: timeoutMillis }
+    const send = (firstKey: string | undefined, args: Array<string>): Promise<unknown> =>
       isCluster(client)
-        ? client.sendCommand(firstKey, false, args, { abortSignal: signal })
-        : client.sendCommand(args, { abortSignal: signal })
+        ? client.sendCommand(firstKey, false, args, commandOptions)
+        : client.sendCommand(args, commandOptions)
 
     const run: Connection["run"] = (script, keys, args) =>
       Effect.tryPromise({
-        try: (signal) => {
+        try: () => {
           const tail = [String(keys.length), ...keys, ...args.map(String)]
-          return send(keys[0], ["EVALSHA", script.sha, ...tail], signal).catch((error: unknown) =>
-            isNoScript(error) ? send(keys[0], ["EVAL", script.text, ...tail], signal) : Promise.reject(error)
+          return send(keys[0], ["EVALSHA", script.sha, ...tail]).catch((error: unknown) =>
+            isNoScript(error) ? send(keys[0], ["EVAL", script.text, ...tail]) : Promise.reject(error)
           )
         },
-        catch: fail
-      }).pipe(Effect.timeoutFail({ duration: options.timeout, onTimeout: timedOut }))
+        catch: (error) => isTimeout(error) ? timedOut() : fail(error)
+      })
 
     // the process's pub/sub connection, made on first use; a failed one is made again next time
-    let subscriber: Promise<RedisClient> | undefined
-    let current: RedisClient | undefined
-    const subscriberConnection = (): Promise<RedisClient> =>
+    let subscriber: Promise<AnyNodeRedis> | undefined
+    let current: AnyNodeRedis | undefined
+    const subscriberConnection = (): Promise<AnyNodeRedis> =>
       subscriber ??= (async () => {
-        const duplicate = client.duplicate({ disableOfflineQueue: false }) as RedisClient
+        const duplicate = client.duplicate({ disableOfflineQueue: false }) as AnyNodeRedis
         current = duplicate
         duplicate.on("error", () => {}) // node-redis reconnects on its own; the calls report failures
         try {

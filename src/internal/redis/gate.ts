@@ -4,7 +4,7 @@
  * a bounded delay, in case one is lost), keeps the lease of a long request, and gives up its place
  * when interrupted.
  */
-import { Clock, Deferred, Duration, Effect, Exit, Fiber, Option } from "effect"
+import { Clock, Deferred, Duration, Effect, Exit, Fiber, Option, Runtime } from "effect"
 import { LimiterUnavailableError } from "../../ChatsError.js"
 import { type Gate, type LimitKey, makeMemoryGate, noteQueued } from "../../ChatsLimiter.js"
 import type { Connection, RedisFailure } from "./connection.js"
@@ -28,6 +28,20 @@ export interface GateSettings {
  * beside the lease, so that the waiters of a killed process are dropped before its leases run out.
  */
 export const claimOf = (lease: number): number => Math.max(1, Math.min(Math.floor(lease / 2), 3000))
+
+/** Runs a gate script for `token` at the keys of one business. */
+export const runScript = (
+  connection: Connection,
+  script: Scripts.Script,
+  keys: GateKeys,
+  settings: { readonly maxInFlight: number; readonly lease: number },
+  token: string
+): Effect.Effect<unknown, RedisFailure> =>
+  connection.run(
+    script,
+    [keys.holders, keys.queue, keys.waiters, keys.meta, keys.wakePrefix],
+    [settings.maxInFlight, settings.lease, claimOf(settings.lease), connection.publishCommand, token]
+  )
 
 /** How a slot was obtained. */
 type Grant = "lease" | "claim"
@@ -66,14 +80,15 @@ export const make = (connection: Connection, wakeups: Wakeups, settings: GateSet
   }
 
   const runGate = (script: Scripts.Script, keys: GateKeys, token: string) =>
-    connection.run(
-      script,
-      [keys.holders, keys.queue, keys.waiters, keys.meta, keys.wakePrefix],
-      [maxInFlight, lease, claim, connection.publishCommand, token]
-    )
+    runScript(connection, script, keys, settings, token)
 
-  /** Leaves the queue, or frees the slot: 1 if the token held one. */
-  const leave = (keys: GateKeys, token: string) => Effect.map(runGate(Scripts.leave, keys, token), (held) => held === 1)
+  /** Leaves the queue, or frees the slot (true if the token held one); wakes the local waiters handed a slot. */
+  const leave = (keys: GateKeys, token: string) =>
+    Effect.map(runGate(Scripts.leave, keys, token), (reply) => {
+      const [held, ...handed] = reply as [number, ...Array<string>]
+      for (const t of handed) wakeups.wake(t)
+      return held === 1
+    })
 
   /** Waits in line for a slot: a wake-up, or a re-check after the earliest lease ends (at most `recheck`). */
   const waitForSlot = (key: LimitKey, keys: GateKeys, token: string): Effect.Effect<Grant, RedisFailure> =>
@@ -107,20 +122,37 @@ export const make = (connection: Connection, wakeups: Wakeups, settings: GateSet
     )
 
   /** Renews the lease every third of it (the first time sooner for a handed-over slot); records a lost one. */
-  const keep = (key: LimitKey, keys: GateKeys, token: string, grant: Grant): Effect.Effect<void> =>
+  const renewals = (key: LimitKey, keys: GateKeys, token: string): Effect.Effect<void> =>
     Effect.gen(function*() {
-      let delay = grant === "lease" ? lease / 3 : claim / 2
       while (true) {
-        yield* Effect.sleep(Duration.millis(delay))
-        delay = lease / 3
         const renewed = yield* Effect.either(runGate(Scripts.renew, keys, token))
         if (renewed._tag === "Left") {
           yield* Effect.logWarning(`ChatsClient: the Redis gate could not renew a lease: ${renewed.left.description}`)
-          delay = Math.min(delay, claim / 2)
+          yield* Effect.sleep(Duration.millis(Math.min(lease / 3, claim / 2)))
         } else if (renewed.right !== 1) {
           return yield* noteLeaseLost(key)
+        } else {
+          yield* Effect.sleep(Duration.millis(lease / 3))
         }
       }
+    })
+
+  /**
+   * Keeps the lease while the request runs, and returns what stops that. Most requests end long
+   * before their first renewal: a plain timer waits for it, and a fiber (in the caller's context,
+   * for its span and logger) is started only when it is due.
+   */
+  const keep = (key: LimitKey, keys: GateKeys, token: string, grant: Grant): Effect.Effect<Effect.Effect<void>> =>
+    Effect.map(Effect.runtime<never>(), (runtime) => {
+      let fiber: Fiber.RuntimeFiber<void> | undefined
+      const timer = setTimeout(() => {
+        // the runtime was taken where interruption is off: the fiber turns it back on for itself
+        fiber = Runtime.runFork(runtime)(Effect.interruptible(renewals(key, keys, token)))
+      }, grant === "lease" ? lease / 3 : claim / 2)
+      return Effect.suspend(() => {
+        clearTimeout(timer)
+        return fiber === undefined ? Effect.void : Fiber.interrupt(fiber)
+      })
     })
 
   /** Frees the slot after the request; a failure is logged (the lease runs out on its own). */
@@ -145,9 +177,9 @@ export const make = (connection: Connection, wakeups: Wakeups, settings: GateSet
                   restore(fallback.withPermit(key)(effect))
                 )
             }
-            return Effect.flatMap(Effect.fork(Effect.interruptible(keep(key, keys, token, waited.right))), (keeper) =>
+            return Effect.flatMap(keep(key, keys, token, waited.right), (stopKeeping) =>
               restore(effect).pipe(
-                Effect.ensuring(Effect.zipRight(Fiber.interrupt(keeper), release(keys, token)))
+                Effect.ensuring(Effect.zipRight(stopKeeping, release(keys, token)))
               ))
         })
       })

@@ -54,11 +54,13 @@ local function sweep()
   if #dead > 0 then redis.call('ZREMRANGEBYSCORE', waiters, '-inf', now) end
 end
 -- Hands the free slots to the oldest waiters: the caller for a lease, any other for a claim, woken.
+-- Returns the tokens handed a slot.
 local function fill()
-  if now < opensAt() then return end
+  if now < opensAt() then return {} end
   local free = limit - redis.call('ZCARD', holders)
-  if free <= 0 then return end
-  for _, t in ipairs(redis.call('ZRANGE', queue, 0, free - 1)) do
+  if free <= 0 then return {} end
+  local heads = redis.call('ZRANGE', queue, 0, free - 1)
+  for _, t in ipairs(heads) do
     redis.call('ZREM', queue, t)
     redis.call('ZREM', waiters, t)
     if t == token then
@@ -68,6 +70,7 @@ local function fill()
       redis.call(publish, wakePrefix .. string.match(t, '^[^:]+'), t)
     end
   end
+  return heads
 end
 -- Keys of an idle business expire; every call of a live one pushes that back.
 local function touch()
@@ -111,15 +114,20 @@ if held then return 1 end
 return 0
 `)
 
-/** Takes the caller out of the queue or frees its slot, and hands free slots on. 1 if it held one. */
+/**
+ * Takes the caller out of the queue or frees its slot, and hands free slots on. Returns {1 if it held
+ * one, the tokens handed a slot...}: the caller's process wakes its own at once, without waiting for
+ * the published message.
+ */
 export const leave = script("leave", `${gatePrelude}
 sweep()
 local held = redis.call('ZREM', holders, token)
 redis.call('ZREM', queue, token)
 redis.call('ZREM', waiters, token)
-fill()
+local handed = fill()
 touch()
-return held
+table.insert(handed, 1, held)
+return handed
 `)
 
 /**

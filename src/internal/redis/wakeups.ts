@@ -19,6 +19,8 @@ export interface Wakeups {
   readonly expect: (token: string) => Effect.Effect<Deferred.Deferred<void>>
   /** Stops expecting a wake-up for `token`. */
   readonly forget: (token: string) => void
+  /** Wakes the fiber that expects `token`, if it is in this process. */
+  readonly wake: (token: string) => void
 }
 
 /** Makes the wake-ups of a process over `connection`. */
@@ -27,7 +29,7 @@ export const make = (connection: Connection): Wakeups => {
   let counter = 0
   const latches = new Map<string, Deferred.Deferred<void>>()
   const listening = new Set<string>()
-  const onMessage = (token: string) => {
+  const wake = (token: string) => {
     const latch = latches.get(token)
     if (latch !== undefined) Deferred.unsafeDone(latch, Effect.void)
   }
@@ -37,7 +39,7 @@ export const make = (connection: Connection): Wakeups => {
     listen: (wakePrefix) =>
       listening.has(wakePrefix)
         ? Effect.void
-        : Effect.tap(connection.subscribe(wakePrefix + processId, onMessage), () => listening.add(wakePrefix)),
+        : Effect.tap(connection.subscribe(wakePrefix + processId, wake), () => listening.add(wakePrefix)),
     expect: (token) =>
       Effect.map(Deferred.make<void>(), (latch) => {
         latches.set(token, latch)
@@ -45,6 +47,7 @@ export const make = (connection: Connection): Wakeups => {
       }),
     forget: (token) => {
       latches.delete(token)
-    }
+    },
+    wake
   }
 }
