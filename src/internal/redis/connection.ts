@@ -64,7 +64,6 @@ export const describeError = (error: unknown, secrets: ReadonlyArray<string>): s
 
 const isNoScript = (error: unknown): boolean => error instanceof Error && error.message.startsWith("NOSCRIPT")
 
-const isTimeout = (error: unknown): boolean => error instanceof Error && error.constructor.name === "TimeoutError"
 
 /** Makes a connection over `client`; the pub/sub connection (a duplicate) is closed with the scope. */
 export const make = (redisClient: RedisClient, options: ConnectionOptions): Effect.Effect<Connection, never, Scope.Scope> =>
@@ -76,23 +75,49 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
     const fail = (error: unknown) => new RedisFailure({ description: describeError(error, options.secrets) })
     const timedOut = () => new RedisFailure({ description: `Redis did not answer within ${timeoutMillis} ms` })
 
-    // node-redis bounds each command itself (`timeout`: a command not yet written is dropped, one
-    // written is answered with an error), which costs far less per call than a timer of Effect's
-    const commandOptions = { timeout: timeoutMillis }
+    // Every call is bounded by one ticker per connection rather than a timer per call (a timer, or
+    // node-redis's AbortSignal.timeout, costs more CPU than the call itself): a call still pending
+    // past its deadline fails at the next tick, so within 1.25 × the timeout.
+    const pending = new Set<{ readonly deadline: number; readonly expire: () => void }>()
+    let ticker: ReturnType<typeof setInterval> | undefined
+    const tick = () => {
+      const now = Date.now()
+      for (const call of pending) {
+        if (call.deadline <= now) {
+          pending.delete(call)
+          call.expire()
+        }
+      }
+      if (pending.size === 0 && ticker !== undefined) {
+        clearInterval(ticker)
+        ticker = undefined
+      }
+    }
+    yield* Effect.addFinalizer(() => Effect.sync(() => ticker !== undefined && clearInterval(ticker)))
+    const bounded = <A>(call: () => Promise<A>): Effect.Effect<A, RedisFailure> =>
+      Effect.async<A, RedisFailure>((resume) => {
+        const entry = { deadline: Date.now() + timeoutMillis, expire: () => resume(Effect.fail(timedOut())) }
+        pending.add(entry)
+        if (ticker === undefined) {
+          ticker = setInterval(tick, Math.max(5, Math.floor(timeoutMillis / 4)))
+          ticker.unref()
+        }
+        call().then(
+          (value) => pending.delete(entry) && resume(Effect.succeed(value)),
+          (error: unknown) => pending.delete(entry) && resume(Effect.fail(fail(error)))
+        )
+        return Effect.sync(() => pending.delete(entry))
+      })
+
     const send = (firstKey: string | undefined, args: Array<string>): Promise<unknown> =>
-      isCluster(client)
-        ? client.sendCommand(firstKey, false, args, commandOptions)
-        : client.sendCommand(args, commandOptions)
+      isCluster(client) ? client.sendCommand(firstKey, false, args) : client.sendCommand(args)
 
     const run: Connection["run"] = (script, keys, args) =>
-      Effect.tryPromise({
-        try: () => {
-          const tail = [String(keys.length), ...keys, ...args.map(String)]
-          return send(keys[0], ["EVALSHA", script.sha, ...tail]).catch((error: unknown) =>
-            isNoScript(error) ? send(keys[0], ["EVAL", script.text, ...tail]) : Promise.reject(error)
-          )
-        },
-        catch: (error) => isTimeout(error) ? timedOut() : fail(error)
+      bounded(() => {
+        const tail = [String(keys.length), ...keys, ...args.map(String)]
+        return send(keys[0], ["EVALSHA", script.sha, ...tail]).catch((error: unknown) =>
+          isNoScript(error) ? send(keys[0], ["EVAL", script.text, ...tail]) : Promise.reject(error)
+        )
       })
 
     // the process's pub/sub connection, made on first use; a failed one is made again next time
@@ -127,13 +152,10 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
     )
 
     const subscribe: Connection["subscribe"] = (channel, listener) =>
-      Effect.tryPromise({
-        try: async () => {
-          const s = await subscriberConnection()
-          await (pubsub === "sharded" ? s.sSubscribe(channel, listener) : s.subscribe(channel, listener))
-        },
-        catch: fail
-      }).pipe(Effect.timeoutFail({ duration: options.timeout, onTimeout: timedOut }))
+      bounded(async () => {
+        const s = await subscriberConnection()
+        await (pubsub === "sharded" ? s.sSubscribe(channel, listener) : s.subscribe(channel, listener))
+      })
 
     return {
       run,

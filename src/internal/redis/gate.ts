@@ -4,7 +4,7 @@
  * a bounded delay, in case one is lost), keeps the lease of a long request, and gives up its place
  * when interrupted.
  */
-import { Clock, Deferred, Duration, Effect, Exit, Fiber, Option, Runtime } from "effect"
+import { Clock, Duration, Effect, Exit, Fiber, Option, Runtime } from "effect"
 import { LimiterUnavailableError } from "../../ChatsError.js"
 import { type Gate, type LimitKey, makeMemoryGate, noteQueued } from "../../ChatsLimiter.js"
 import type { Connection, RedisFailure } from "./connection.js"
@@ -94,7 +94,7 @@ export const make = (connection: Connection, wakeups: Wakeups, settings: GateSet
   const waitForSlot = (key: LimitKey, keys: GateKeys, token: string): Effect.Effect<Grant, RedisFailure> =>
     Effect.gen(function*() {
       yield* wakeups.listen(keys.wakePrefix)
-      const latch = yield* wakeups.expect(token)
+      wakeups.expect(token)
       let queued = false
       while (true) {
         const [status, wait] = (yield* runGate(Scripts.acquire, keys, token)) as [number, number]
@@ -104,11 +104,7 @@ export const make = (connection: Connection, wakeups: Wakeups, settings: GateSet
           queued = true
           yield* noteQueued(key)
         }
-        const woken = yield* Effect.raceFirst(
-          Effect.as(Deferred.await(latch), true),
-          Effect.as(Effect.sleep(Math.min(wait, recheck)), false)
-        )
-        if (woken) return "claim"
+        if (yield* wakeups.wait(token, Math.min(wait, recheck))) return "claim"
       }
     }).pipe(
       Effect.onExit((exit) => {

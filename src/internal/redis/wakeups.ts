@@ -4,7 +4,7 @@
  * slot to a waiter publishes the waiter's token there, and the message completes that fiber's latch.
  */
 import { randomBytes } from "node:crypto"
-import { Deferred, Effect } from "effect"
+import { Effect } from "effect"
 import type { Connection, RedisFailure } from "./connection.js"
 
 /** The wake-ups of one process. */
@@ -15,23 +15,33 @@ export interface Wakeups {
   readonly token: () => string
   /** Makes sure the process listens on the channel of `wakePrefix` (subscribes once, then returns at once). */
   readonly listen: (wakePrefix: string) => Effect.Effect<void, RedisFailure>
-  /** A latch that a wake-up for `token` opens, until `forget` is called. */
-  readonly expect: (token: string) => Effect.Effect<Deferred.Deferred<void>>
+  /** Starts expecting a wake-up for `token` (one that comes before {@link Wakeups.wait} is kept). */
+  readonly expect: (token: string) => void
+  /** Waits at most `millis` for the wake-up of `token`: true if it came. */
+  readonly wait: (token: string, millis: number) => Effect.Effect<boolean>
   /** Stops expecting a wake-up for `token`. */
   readonly forget: (token: string) => void
   /** Wakes the fiber that expects `token`, if it is in this process. */
   readonly wake: (token: string) => void
 }
 
+/** A token expected by a fiber of this process. */
+interface Expected {
+  woken: boolean
+  resume: ((woken: boolean) => void) | undefined
+}
+
 /** Makes the wake-ups of a process over `connection`. */
 export const make = (connection: Connection): Wakeups => {
   const processId = randomBytes(6).toString("hex")
   let counter = 0
-  const latches = new Map<string, Deferred.Deferred<void>>()
+  const expected = new Map<string, Expected>()
   const listening = new Set<string>()
   const wake = (token: string) => {
-    const latch = latches.get(token)
-    if (latch !== undefined) Deferred.unsafeDone(latch, Effect.void)
+    const e = expected.get(token)
+    if (e === undefined) return
+    e.woken = true
+    e.resume?.(true)
   }
   return {
     processId,
@@ -40,13 +50,30 @@ export const make = (connection: Connection): Wakeups => {
       listening.has(wakePrefix)
         ? Effect.void
         : Effect.tap(connection.subscribe(wakePrefix + processId, wake), () => listening.add(wakePrefix)),
-    expect: (token) =>
-      Effect.map(Deferred.make<void>(), (latch) => {
-        latches.set(token, latch)
-        return latch
+    expect: (token) => {
+      expected.set(token, { woken: false, resume: undefined })
+    },
+    // one timer and no fiber per wait: a waiting fiber costs as little as it can
+    wait: (token, millis) =>
+      Effect.async<boolean>((resume) => {
+        const e = expected.get(token)
+        if (e === undefined || e.woken) return resume(Effect.succeed(true))
+        const timer = setTimeout(() => {
+          e.resume = undefined
+          resume(Effect.succeed(false))
+        }, millis)
+        e.resume = (woken) => {
+          e.resume = undefined
+          clearTimeout(timer)
+          resume(Effect.succeed(woken))
+        }
+        return Effect.sync(() => {
+          e.resume = undefined
+          clearTimeout(timer)
+        })
       }),
     forget: (token) => {
-      latches.delete(token)
+      expected.delete(token)
     },
     wake
   }
