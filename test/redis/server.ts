@@ -69,10 +69,53 @@ export interface RedisServer {
 
 const running = new Set<ChildProcess>()
 const folders = new Set<string>()
-process.on("exit", () => {
+const cleanUp = () => {
   for (const child of running) child.kill("SIGKILL")
   for (const dir of folders) rmSync(dir, { recursive: true, force: true })
+}
+process.on("exit", cleanUp)
+// a process stopped by a signal runs no "exit" handler: clean up, then stop as the signal would
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    cleanUp()
+    process.kill(process.pid, signal)
+  })
+}
+
+/**
+ * A process killed outright (SIGKILL, or a test runner ending a worker that hangs) runs no handler at
+ * all. A small reaper process, told every server's pid and folder, sees its stdin close when this
+ * process goes, however it goes, and kills what is left.
+ */
+const reaperScript = `
+const { rmSync } = require("node:fs")
+const pids = new Set(), dirs = new Set()
+let buffer = ""
+process.stdin.on("data", (chunk) => {
+  buffer += chunk
+  const lines = buffer.split("\\n")
+  buffer = lines.pop()
+  for (const line of lines) {
+    const [op, arg] = [line.slice(0, line.indexOf(" ")), line.slice(line.indexOf(" ") + 1)]
+    if (op === "pid") pids.add(Number(arg)); else if (op === "unpid") pids.delete(Number(arg))
+    else if (op === "dir") dirs.add(arg); else if (op === "undir") dirs.delete(arg)
+  }
 })
+process.stdin.on("end", () => {
+  for (const pid of pids) { try { process.kill(pid, "SIGKILL") } catch {} }
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
+})
+`
+let reaper: ChildProcess | undefined
+const tellReaper = (line: string) => {
+  if (reaper === undefined) {
+    reaper = spawn(process.execPath, ["-e", reaperScript], { stdio: ["pipe", "ignore", "ignore"] })
+    reaper.unref()
+    ;(reaper.stdin as unknown as { unref?: () => void }).unref?.()
+  }
+  reaper.stdin!.write(line + "\n")
+}
 
 /** A port free on loopback at the time of asking. */
 export const freePort = (): Promise<number> =>
@@ -90,6 +133,7 @@ const spawnServer = (args: ReadonlyArray<string>): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
     const child = spawn(redisServerPath ?? "redis-server", args, { stdio: ["ignore", "pipe", "pipe"] })
     running.add(child)
+    if (child.pid !== undefined) tellReaper(`pid ${child.pid}`)
     let out = ""
     const timer = setTimeout(() => {
       child.kill("SIGKILL")
@@ -107,6 +151,7 @@ const spawnServer = (args: ReadonlyArray<string>): Promise<ChildProcess> =>
     child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()))
     child.once("exit", (code) => {
       running.delete(child)
+      if (child.pid !== undefined) tellReaper(`unpid ${child.pid}`)
       clearTimeout(timer)
       reject(new Error(`redis-server exited with ${code}:\n${out}`))
     })
@@ -124,6 +169,7 @@ const killChild = (child: ChildProcess): Promise<void> =>
 export const startRedis = async (options: ServerOptions = {}): Promise<RedisServer> => {
   const dir = mkdtempSync(join(tmpdir(), "ymc-redis-"))
   folders.add(dir)
+  tellReaper(`dir ${dir}`)
   const persistence = options.persistence ?? "none"
   const argsFor = (port: number) => [
     "--port", String(port),
@@ -169,6 +215,7 @@ export const startRedis = async (options: ServerOptions = {}): Promise<RedisServ
       await kill()
       rmSync(dir, { recursive: true, force: true })
       folders.delete(dir)
+      tellReaper(`undir ${dir}`)
     }
   }
 }
