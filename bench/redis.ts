@@ -102,11 +102,14 @@ const startWorker = (job: unknown): BenchWorker => {
   const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(job)], { stdio: ["pipe", "pipe", "inherit"] })
   const lines: Interface = createInterface({ input: child.stdout! })
   const queue: Array<string> = []
-  const waiting: Array<(line: string) => void> = []
+  const waiting: Array<{ readonly resolve: (line: string) => void; readonly reject: (error: Error) => void }> = []
   lines.on("line", (line) => {
     const w = waiting.shift()
-    if (w !== undefined) w(line)
+    if (w !== undefined) w.resolve(line)
     else queue.push(line)
+  })
+  child.once("exit", (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`bench worker exited with ${code}`))
   })
   return {
     child,
@@ -114,8 +117,8 @@ const startWorker = (job: unknown): BenchWorker => {
       new Promise((resolve, reject) => {
         const line = queue.shift()
         if (line !== undefined) return resolve(line)
-        waiting.push(resolve)
-        child.once("exit", (code) => reject(new Error(`bench worker exited with ${code}`)))
+        if (child.exitCode !== null) return reject(new Error(`bench worker exited with ${child.exitCode}`))
+        waiting.push({ resolve, reject })
       })
   }
 }

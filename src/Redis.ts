@@ -84,7 +84,9 @@ export interface UrlOptions extends Options {
  * @category models
  */
 export interface Limiters {
+  /** The concurrency gate shared through Redis. */
   readonly gate: Gate
+  /** The quota store shared through Redis. */
   readonly quotaStore: QuotaStore
 }
 
