@@ -28,12 +28,29 @@ import * as Wakeups from "./internal/redis/wakeups.js"
 
 /**
  * A connected node-redis client or cluster (`createClient(...)` / `createCluster(...)` of `redis` or
- * `@redis/client`, after `await client.connect()`).
+ * `@redis/client`, after `await client.connect()`), whatever its modules, scripts and RESP version:
+ * typed by the little the layers call, so that any of them fits.
  *
  * @since 0.2.0
  * @category models
  */
-export type RedisClient = Connection.RedisClient
+export interface RedisClient {
+  /** node-redis's `sendCommand` (of a client or of a cluster). */
+  readonly sendCommand: (...args: Array<any>) => Promise<unknown>
+  /** node-redis's `duplicate`: the process's pub/sub connection is one. */
+  readonly duplicate: (...args: Array<any>) => unknown
+  /** node-redis's `on("error", ...)`. */
+  readonly on: (event: "error", listener: (error: Error) => void) => unknown
+}
+
+/**
+ * Which pub/sub the wake-ups use: `PUBLISH`/`SUBSCRIBE`, or the sharded `SPUBLISH`/`SSUBSCRIBE`
+ * (Redis 7+, for a cluster).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type PubSub = "classic" | "sharded"
 
 /**
  * Settings of the Redis gate and quota store.
@@ -63,7 +80,7 @@ export interface Options {
    * The pub/sub of the wake-ups: `"sharded"` (`SPUBLISH`, Redis 7+) or `"classic"` (`PUBLISH`).
    * Default: sharded for a cluster, classic for a single server.
    */
-  readonly pubsub?: Connection.PubSub | undefined
+  readonly pubsub?: PubSub | undefined
 }
 
 /**

@@ -5,18 +5,8 @@
  */
 import { Data, Duration, Effect, Scope } from "effect"
 import type { RedisClientType, RedisClusterType } from "redis"
+import type { PubSub, RedisClient } from "../../Redis.js"
 import type { Script } from "./scripts.js"
-
-/**
- * A node-redis client or cluster (`createClient` / `createCluster` of `redis` or `@redis/client`,
- * whatever its modules, scripts and RESP version), connected. Typed by the little the layers call,
- * so that any of them fits.
- */
-export interface RedisClient {
-  readonly sendCommand: (...args: Array<any>) => Promise<unknown>
-  readonly duplicate: (...args: Array<any>) => unknown
-  readonly on: (event: "error", listener: (error: Error) => void) => unknown
-}
 
 /** The node-redis types behind {@link RedisClient}. */
 type NodeRedisClient = RedisClientType<any, any, any, any, any>
@@ -25,9 +15,6 @@ type AnyNodeRedis = NodeRedisClient | NodeRedisCluster
 
 /** A call to Redis that failed, described without credentials. */
 export class RedisFailure extends Data.TaggedError("RedisFailure")<{ readonly description: string }> {}
-
-/** Which pub/sub the wake-ups use: `PUBLISH`/`SUBSCRIBE`, or the sharded `SPUBLISH`/`SSUBSCRIBE` (Redis 7+, Cluster). */
-export type PubSub = "classic" | "sharded"
 
 /** What the gate and the quota store need from Redis. */
 export interface Connection {
