@@ -164,19 +164,19 @@ export const make = (connection: Connection, wakeups: Wakeups, settings: GateSet
         const keys = keysFor(key)
         const token = wakeups.token()
         return Effect.flatMap(Effect.either(restore(waitForSlot(key, keys, token))), (waited) => {
-            if (waited._tag === "Left") {
-              const error = unavailable(waited.left)
-              return fallback === undefined
-                ? Effect.fail(error)
-                : Effect.zipRight(
-                  Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`),
-                  restore(fallback.withPermit(key)(effect))
-                )
-            }
-            return Effect.flatMap(keep(key, keys, token, waited.right), (stopKeeping) =>
-              restore(effect).pipe(
-                Effect.ensuring(Effect.zipRight(stopKeeping, release(keys, token)))
-              ))
+          if (waited._tag === "Left") {
+            const error = unavailable(waited.left)
+            return fallback === undefined
+              ? Effect.fail(error)
+              : Effect.zipRight(
+                Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`),
+                restore(fallback.withPermit(key)(effect))
+              )
+          }
+          return Effect.flatMap(keep(key, keys, token, waited.right), (stopKeeping) =>
+            restore(effect).pipe(
+              Effect.ensuring(Effect.zipRight(stopKeeping, release(keys, token)))
+            ))
         })
       })
   }
