@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark of the client, with the server in its own process.
  *
- *   npm run bench [-- --quick] [-- --only pages,decode,memory,throughput] [-- --json FILE] [-- --skip-check] [-- --save]
+ *   npm run bench [-- --quick] [-- --only pages,decode,memory,throughput,redis] [-- --json FILE] [-- --skip-check] [-- --save]
  *
  * Checks first that the client's fast decoding paths decode as the schemas do (`bench/equivalence.ts`).
  * Then starts `bench/server.ts` (the simulator, and fixed pages next to it) in one process, runs each
@@ -21,12 +21,13 @@ import type { DecodeResult } from "./decode.js"
 import { args, fmt, fmtSpread, resultPrefix, spread, startServer, stopServer } from "./lib.js"
 import type { MemoryResult } from "./memory.js"
 import type { PagesResult } from "./pages.js"
+import { type RedisResult, redisTable } from "./redis.js"
 import { type Results, verdicts, verdictText } from "./targets.js"
 import type { ThroughputResult } from "./throughput.js"
 
 const options = args()
 const quick = options.has("quick")
-const sections = options.get("only")?.split(",") ?? ["pages", "decode", "memory", "throughput"]
+const sections = options.get("only")?.split(",") ?? ["pages", "decode", "memory", "throughput", "redis"]
 const here = new URL(".", import.meta.url).pathname
 const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js"
 
@@ -186,6 +187,14 @@ try {
     print(`| sequential | ${fmtSpread(spread(t.sequential.map((r) => r.wallMs / 1000)), 2)} | ${fmtSpread(spread(t.sequential.map((r) => r.cpuMs)), 0)} | ${t.sequential.reduce((n, r) => n + r.status420, 0)} | ${Math.max(...t.sequential.map((r) => r.maxInFlight))} |`)
     print(`| \`concurrency: ${t.concurrency}\` | ${fmtSpread(spread(t.concurrent.map((r) => r.wallMs / 1000)), 2)} | ${fmtSpread(spread(t.concurrent.map((r) => r.cpuMs)), 0)} | ${t.concurrent.reduce((n, r) => n + r.status420, 0)} | ${Math.max(...t.concurrent.map((r) => r.maxInFlight))} |`)
     print(`| **speed-up** | **${fmtSpread(spread(t.speedup), 2, "×")}** | | ${all420} in all | |`)
+  }
+
+  if (sections.includes("redis")) {
+    const rounds = quick ? 1 : 5
+    console.error(`section 5: several processes, one business, through Redis (${rounds} rounds)`)
+    const r = await section<RedisResult>("redis", ["--rounds", String(rounds)], env)
+    results["redis"] = r
+    for (const line of redisTable(r)) print(line)
   }
 
   print()

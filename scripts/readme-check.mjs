@@ -21,7 +21,8 @@ writeFileSync(join(out, "tsconfig.json"), JSON.stringify({
     paths: {
       "effect-yandex-market-chats": ["../src/index.ts"],
       "effect-yandex-market-chats/simulator": ["../src/Simulator.ts"],
-      "effect-yandex-market-chats/notifications": ["../src/ChatsNotifications.ts"]
+      "effect-yandex-market-chats/notifications": ["../src/ChatsNotifications.ts"],
+      "effect-yandex-market-chats/redis": ["../src/Redis.ts"]
     }
   },
   include: ["./*.ts"]

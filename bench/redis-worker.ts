@@ -1,0 +1,100 @@
+/**
+ * A worker process of `bench/redis.ts`: one `ChatsClient` behind the Redis gate and quota store and
+ * one behind an in-memory gate of its own, both on the bench simulator. It prints `ready`, then for
+ * each line `run <redis|memory> <calls> <concurrency>` on stdin it makes the calls (`getChat` over the
+ * default business's chats) and prints one JSON line: wall time, CPU time, and the wait of each call
+ * at the gate (from asking for a slot to holding it).
+ *
+ *   node --import tsx bench/redis-worker.ts '<{"redisUrl","simulatorUrl","apiKey","businessId","chatIds"}>'
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { Context, Effect, Layer, Redacted } from "effect"
+import { createInterface } from "node:readline"
+import { ChatsClient, ChatsLimiter } from "../src/index.js"
+import * as Redis from "../src/Redis.js"
+
+interface Job {
+  readonly redisUrl: string
+  readonly simulatorUrl: string
+  readonly apiKey: string
+  readonly businessId: number
+  readonly chatIds: ReadonlyArray<number>
+}
+
+/** What one run reports. */
+export interface WorkerRun {
+  readonly calls: number
+  readonly failed: number
+  readonly startedAt: number
+  readonly endedAt: number
+  readonly cpuUs: number
+  /** The wait of each call at the gate, ms. */
+  readonly waits: ReadonlyArray<number>
+}
+
+const job = JSON.parse(process.argv[2] ?? "{}") as Job
+
+/** A gate that records how long each call waited for its slot. */
+const timedGate = (inner: ChatsLimiter.Gate, waits: Array<number>): ChatsLimiter.Gate => ({
+  withPermit: (key) => (effect) =>
+    Effect.suspend(() => {
+      const asked = performance.now()
+      return inner.withPermit(key)(Effect.suspend(() => {
+        waits.push(performance.now() - asked)
+        return effect
+      }))
+    })
+})
+
+const main = Effect.gen(function*() {
+  const waits: Array<number> = []
+  const redis = yield* Layer.build(Redis.layer({ url: job.redisUrl }))
+  const clientWith = (gate: ChatsLimiter.Gate, quotaStore: ChatsLimiter.QuotaStore) =>
+    ChatsClient.make({ apiKey: Redacted.make(job.apiKey), baseUrl: job.simulatorUrl }).pipe(
+      Effect.provideService(ChatsLimiter.ChatsGate, timedGate(gate, waits)),
+      Effect.provideService(ChatsLimiter.ChatsQuotaStore, quotaStore)
+    )
+  const clients = {
+    redis: yield* clientWith(Context.get(redis, ChatsLimiter.ChatsGate), Context.get(redis, ChatsLimiter.ChatsQuotaStore)),
+    memory: yield* clientWith(ChatsLimiter.makeMemoryGate(), ChatsLimiter.makeMemoryQuotaStore())
+  }
+  const run = (mode: "redis" | "memory", calls: number, concurrency: number) =>
+    Effect.gen(function*() {
+      waits.length = 0
+      let next = 0
+      let failed = 0
+      const cpu0 = process.cpuUsage()
+      const startedAt = Date.now()
+      yield* Effect.forEach(Array.from({ length: concurrency }), () =>
+        Effect.suspend(function loop(): Effect.Effect<void> {
+          if (next >= calls) return Effect.void
+          const chatId = job.chatIds[next++ % job.chatIds.length]!
+          return clients[mode].getChat({ businessId: job.businessId, chatId }).pipe(
+            Effect.catchAll(() => Effect.sync(() => failed++)),
+            Effect.zipRight(Effect.suspend(loop))
+          )
+        }), { concurrency: "unbounded", discard: true })
+      const cpu = process.cpuUsage(cpu0)
+      const result: WorkerRun = { calls, failed, startedAt, endedAt: Date.now(), cpuUs: cpu.user + cpu.system, waits: [...waits] }
+      process.stdout.write(JSON.stringify(result) + "\n")
+    })
+  process.stdout.write("ready\n")
+  const lines = createInterface({ input: process.stdin })
+  yield* Effect.async<void>((resume) => {
+    lines.on("line", (line) => {
+      const [command, mode, calls, concurrency] = line.trim().split(" ")
+      if (command === "run") {
+        Effect.runPromise(run(mode as "redis" | "memory", Number(calls), Number(concurrency))).catch((error) => {
+          process.stderr.write(`bench worker: ${String(error)}\n`)
+          process.exit(1)
+        })
+      }
+    })
+    lines.on("close", () => resume(Effect.void))
+  })
+}).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
+
+Effect.runPromise(main).then(() => process.exit(0), (error) => {
+  process.stderr.write(`bench worker failed: ${String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,41 @@
+/**
+ * The names of the Redis keys and channels of one business at one API. They share one hash tag,
+ * `{<businessId>:<hash of the API>}`, so that they live in one hash slot of a Redis Cluster (a script
+ * may only touch the keys of one slot).
+ */
+import { createHash } from "node:crypto"
+import type { LimitKey } from "../../ChatsLimiter.js"
+
+/** The keys of a business's gate, in the order the gate scripts take them. */
+export interface GateKeys {
+  /** The holders: a sorted set of tokens scored by their lease deadline (server time, ms). */
+  readonly holders: string
+  /** The queue: a sorted set of waiting tokens scored by their ticket. */
+  readonly queue: string
+  /** The waiters: a sorted set of waiting tokens scored by the deadline of their heartbeat. */
+  readonly waiters: string
+  /** A hash with the ticket counter and the time grants may start (after a restart of Redis). */
+  readonly meta: string
+  /** The prefix of the wake-up channels: a process listens on this prefix followed by its id. */
+  readonly wakePrefix: string
+}
+
+/** The hash tag of a business at an API: the API is hashed, so that no brace of a URL can break the tag. */
+export const hashTag = (prefix: string, key: LimitKey): string =>
+  `${prefix}:{${key.businessId}:${createHash("sha1").update(key.api).digest("hex").slice(0, 12)}}`
+
+/** The keys of the gate of one business. */
+export const gateKeys = (prefix: string, key: LimitKey): GateKeys => {
+  const tag = hashTag(prefix, key)
+  return {
+    holders: `${tag}:gate:holders`,
+    queue: `${tag}:gate:queue`,
+    waiters: `${tag}:gate:waiters`,
+    meta: `${tag}:gate:meta`,
+    wakePrefix: `${tag}:gate:wake:`
+  }
+}
+
+/** The key of the quota state of one business and operation. */
+export const quotaKey = (prefix: string, key: LimitKey, operation: string): string =>
+  `${hashTag(prefix, key)}:quota:${operation}`

@@ -1,0 +1,168 @@
+/**
+ * The Lua scripts of the Redis gate and quota store. Each runs atomically on the server, takes every
+ * time from the server's `TIME`, and is sent by its SHA-1 (`EVALSHA`, then `EVAL` when a restarted
+ * server no longer knows it: see `connection.ts`).
+ */
+import { createHash } from "node:crypto"
+
+/** A script and the SHA-1 that `EVALSHA` names it by. */
+export interface Script {
+  readonly name: string
+  readonly text: string
+  readonly sha: string
+}
+
+const script = (name: string, text: string): Script => ({
+  name,
+  text,
+  sha: createHash("sha1").update(text).digest("hex")
+})
+
+/** The server's time in milliseconds. */
+const now = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`
+
+/**
+ * What every gate script shares. KEYS: holders, queue, waiters, meta, wake-channel prefix.
+ * ARGV: limit, lease (ms), claim (ms: the deadline of a waiter's heartbeat and of a slot handed to a
+ * waiter until it renews), the publish command (PUBLISH or SPUBLISH), the caller's token.
+ * A token is `<process id>:<n>`; a grant is published on the wake prefix followed by the process id.
+ */
+const gatePrelude = `
+local holders, queue, waiters, meta, wakePrefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local limit, lease, claim = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local publish, token = ARGV[4], ARGV[5]
+${now}
+-- Grants start one lease after the server started: a server that restarted empty has forgotten
+-- holders whose leases may still run. Decided once per business, while the meta hash lives.
+local function opensAt()
+  local at = redis.call('HGET', meta, 'opens')
+  if at then return tonumber(at) end
+  local info = redis.pcall('INFO', 'server')
+  local uptime = type(info) == 'string' and tonumber(string.match(info, 'uptime_in_seconds:(%d+)')) or 0
+  at = now - uptime * 1000 + lease
+  redis.call('HSET', meta, 'opens', at)
+  return at
+end
+-- Drops expired holders, and waiters whose process stopped beating.
+local function sweep()
+  redis.call('ZREMRANGEBYSCORE', holders, '-inf', now)
+  local dead = redis.call('ZRANGEBYSCORE', waiters, '-inf', now)
+  for _, t in ipairs(dead) do redis.call('ZREM', queue, t) end
+  if #dead > 0 then redis.call('ZREMRANGEBYSCORE', waiters, '-inf', now) end
+end
+-- Hands the free slots to the oldest waiters: the caller for a lease, any other for a claim, woken.
+-- Returns the tokens handed a slot.
+local function fill()
+  if now < opensAt() then return {} end
+  local free = limit - redis.call('ZCARD', holders)
+  if free <= 0 then return {} end
+  local heads = redis.call('ZRANGE', queue, 0, free - 1)
+  for _, t in ipairs(heads) do
+    redis.call('ZREM', queue, t)
+    redis.call('ZREM', waiters, t)
+    if t == token then
+      redis.call('ZADD', holders, now + lease, t)
+    else
+      redis.call('ZADD', holders, now + claim, t)
+      redis.call(publish, wakePrefix .. string.match(t, '^[^:]+'), t)
+    end
+  end
+  return heads
+end
+-- Keys of an idle business expire; every call of a live one pushes that back.
+local function touch()
+  for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], 3 * lease) end
+end
+`
+
+/**
+ * Queues the caller once (a ticket from the counter), beats its heartbeat, and hands out free slots.
+ * Returns {1, 0} when the caller holds a slot for a lease, {2, 0} when it already held one (handed over
+ * while it waited), {0, ms} while it waits: ms until a holder's lease ends or grants start.
+ */
+export const acquire = script("acquire", `${gatePrelude}
+sweep()
+if redis.call('ZSCORE', holders, token) then
+  touch()
+  return {2, 0}
+end
+if not redis.call('ZSCORE', queue, token) then
+  redis.call('ZADD', queue, redis.call('HINCRBY', meta, 'seq', 1), token)
+end
+redis.call('ZADD', waiters, now + claim, token)
+fill()
+touch()
+if redis.call('ZSCORE', holders, token) then return {1, 0} end
+local opens = opensAt()
+if now < opens then return {0, opens - now} end
+local first = redis.call('ZRANGE', holders, 0, 0, 'WITHSCORES')
+if first[2] then return {0, math.max(1, tonumber(first[2]) - now)} end
+return {0, claim}
+`)
+
+/** Extends the caller's lease if it still holds its slot: 1, else 0 (the lease was lost). */
+export const renew = script("renew", `${gatePrelude}
+sweep()
+local held = redis.call('ZSCORE', holders, token)
+if held then redis.call('ZADD', holders, 'XX', now + lease, token) end
+fill()
+touch()
+if held then return 1 end
+return 0
+`)
+
+/**
+ * Takes the caller out of the queue or frees its slot, and hands free slots on. Returns {1 if it held
+ * one, the tokens handed a slot...}: the caller's process wakes its own at once, without waiting for
+ * the published message.
+ */
+export const leave = script("leave", `${gatePrelude}
+sweep()
+local held = redis.call('ZREM', holders, token)
+redis.call('ZREM', queue, token)
+redis.call('ZREM', waiters, token)
+local handed = fill()
+touch()
+table.insert(handed, 1, held)
+return handed
+`)
+
+/**
+ * Takes a unit of an operation's quota. KEYS: the state hash. ARGV: the margin past the reset (ms).
+ * Returns 0 when the request may go (a unit taken, or nothing known), else {remaining, resetsAt, limit or ''}.
+ */
+export const reserve = script("reserve", `${now}
+local s = redis.call('HMGET', KEYS[1], 'remaining', 'resetsAt', 'limit')
+if not s[2] then return 0 end
+if now >= tonumber(s[2]) + tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+if tonumber(s[1]) <= 0 then return {s[1], s[2], s[3] or ''} end
+redis.call('HINCRBY', KEYS[1], 'remaining', -1)
+return 0
+`)
+
+/**
+ * Records the state an answer reported: a later reset replaces, the same reset keeps the smaller
+ * remaining, an earlier one is stale. The key expires past the reset. KEYS: the state hash.
+ * ARGV: remaining, resetsAt (ms), limit or '', the margin past the reset (ms). Returns 1 if it changed.
+ */
+export const record = script("record", `
+local s = redis.call('HMGET', KEYS[1], 'remaining', 'resetsAt')
+local remaining, resetsAt = tonumber(ARGV[1]), tonumber(ARGV[2])
+if not s[2] or resetsAt > tonumber(s[2]) then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'remaining', ARGV[1], 'resetsAt', ARGV[2])
+elseif resetsAt == tonumber(s[2]) and remaining < tonumber(s[1]) then
+  redis.call('HSET', KEYS[1], 'remaining', ARGV[1])
+else
+  return 0
+end
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'limit', ARGV[3]) end
+redis.call('PEXPIREAT', KEYS[1], resetsAt + tonumber(ARGV[4]))
+return 1
+`)

@@ -1,0 +1,311 @@
+/**
+ * The semantics of the Lua scripts of the Redis gate and quota store, against a real redis-server:
+ * FIFO across connections, leases that run out and are renewed, dead waiters dropped, the grace after
+ * a restart that lost everything, interruption, the quota's merge, reservation and expiry (the same
+ * answers as the in-memory store), scripts reloaded after the server forgot them, and a Redis Cluster.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Fiber, Logger, Option } from "effect"
+import { createClient, createCluster } from "redis"
+import { afterAll, beforeAll } from "vitest"
+import { ChatsLimiter } from "../../src/index.js"
+import * as Redis from "../../src/Redis.js"
+import * as Connection from "../../src/internal/redis/connection.js"
+import * as Gate from "../../src/internal/redis/gate.js"
+import { gateKeys, quotaKey } from "../../src/internal/redis/keys.js"
+import * as Scripts from "../../src/internal/redis/scripts.js"
+import { type RedisServer, redisAvailable, startRedis } from "./server.js"
+
+const available = redisAvailable("test/redis/scripts")
+const lease = 1000
+const settings = { maxInFlight: 1, lease }
+let server: RedisServer
+let businessCounter = 0
+/** A business of its own for each test. */
+const nextKey = (): ChatsLimiter.LimitKey => ({ api: "https://api.test", businessId: ++businessCounter })
+
+/** A connected client for the scope, and a Connection over it. */
+const connect = Effect.gen(function*() {
+  const client = yield* Effect.acquireRelease(
+    Effect.promise(async () => {
+      const c = createClient({ url: server.url })
+      c.on("error", () => {})
+      await c.connect()
+      return c
+    }),
+    (c) => Effect.sync(() => c.destroy())
+  )
+  const connection = yield* Connection.make(client, { timeout: Duration.seconds(2), pubsub: "classic", secrets: [] })
+  return { client, connection }
+})
+
+const acquire = (connection: Connection.Connection, key: ChatsLimiter.LimitKey, token: string, limit = settings) =>
+  Effect.map(Gate.runScript(connection, Scripts.acquire, gateKeys("ymc", key), limit, token), (reply) => reply as [number, number])
+const renew = (connection: Connection.Connection, key: ChatsLimiter.LimitKey, token: string) =>
+  Gate.runScript(connection, Scripts.renew, gateKeys("ymc", key), settings, token)
+const leave = (connection: Connection.Connection, key: ChatsLimiter.LimitKey, token: string) =>
+  Gate.runScript(connection, Scripts.leave, gateKeys("ymc", key), settings, token)
+
+/** Collects the tokens published on a process's wake channel. */
+const listen = (connection: Connection.Connection, key: ChatsLimiter.LimitKey, processId: string) =>
+  Effect.gen(function*() {
+    const woken: Array<string> = []
+    yield* connection.subscribe(gateKeys("ymc", key).wakePrefix + processId, (token) => woken.push(token))
+    return woken
+  })
+
+const sleep = (millis: number) => Effect.sleep(millis)
+
+describe.skipIf(!available)("Redis gate scripts", () => {
+  beforeAll(async () => {
+    server = await startRedis()
+    // a server younger than a lease grants nothing yet (see the restart test)
+    await new Promise((resolve) => setTimeout(resolve, lease + 100))
+  })
+  afterAll(async () => server?.stop())
+
+  it.scopedLive("first come, first served across two connections; a release wakes the next waiter", () =>
+    Effect.gen(function*() {
+      const one = yield* connect
+      const two = yield* connect
+      const key = nextKey()
+      const wokenA = yield* listen(one.connection, key, "a")
+      const wokenB = yield* listen(two.connection, key, "b")
+      expect(yield* acquire(one.connection, key, "a:1")).toEqual([1, 0])
+      expect((yield* acquire(two.connection, key, "b:1"))[0]).toBe(0)
+      expect((yield* acquire(one.connection, key, "a:2"))[0]).toBe(0)
+      expect((yield* acquire(two.connection, key, "b:2"))[0]).toBe(0)
+      expect(yield* leave(one.connection, key, "a:1")).toEqual([1, "b:1"]) // held; handed to b:1
+      expect(yield* acquire(two.connection, key, "b:1")).toEqual([2, 0]) // handed over while it waited
+      expect((yield* acquire(one.connection, key, "a:2"))[0]).toBe(0)
+      expect(yield* leave(two.connection, key, "b:1")).toEqual([1, "a:2"])
+      expect(yield* leave(one.connection, key, "a:2")).toEqual([1, "b:2"])
+      expect(yield* leave(two.connection, key, "b:2")).toEqual([1])
+      yield* sleep(100)
+      expect(wokenB).toEqual(["b:1", "b:2"])
+      expect(wokenA).toEqual(["a:2"])
+    }))
+
+  it.scopedLive("a lease runs out unless renewed; a renewal after that reports it lost", () =>
+    Effect.gen(function*() {
+      const { connection } = yield* connect
+      const key = nextKey()
+      expect(yield* acquire(connection, key, "p:1")).toEqual([1, 0])
+      const [status, wait] = yield* acquire(connection, key, "p:2")
+      expect(status).toBe(0)
+      expect(wait).toBeGreaterThan(0)
+      expect(wait).toBeLessThanOrEqual(lease)
+      // renewed twice within the lease: still held past the first lease
+      yield* sleep(lease / 2)
+      expect(yield* renew(connection, key, "p:1")).toBe(1)
+      yield* acquire(connection, key, "p:2") // heartbeat
+      yield* sleep(lease / 2)
+      expect(yield* renew(connection, key, "p:1")).toBe(1)
+      expect((yield* acquire(connection, key, "p:2"))[0]).toBe(0)
+      // no renewal: the lease runs out and the waiter gets the slot
+      yield* sleep(lease / 4)
+      yield* acquire(connection, key, "p:2")
+      yield* sleep(lease / 4)
+      yield* acquire(connection, key, "p:2")
+      yield* sleep(lease / 4)
+      yield* acquire(connection, key, "p:2")
+      yield* sleep(lease / 4 + 100)
+      expect(yield* acquire(connection, key, "p:2")).toEqual([1, 0])
+      expect(yield* renew(connection, key, "p:1")).toBe(0)
+    }))
+
+  it.scopedLive("a waiter that stops beating is dropped from the queue before it is handed a slot", () =>
+    Effect.gen(function*() {
+      const { client, connection } = yield* connect
+      const key = nextKey()
+      expect(yield* acquire(connection, key, "p:1")).toEqual([1, 0])
+      expect((yield* acquire(connection, key, "dead:1"))[0]).toBe(0)
+      expect((yield* acquire(connection, key, "p:2"))[0]).toBe(0)
+      yield* sleep(Gate.claimOf(lease) + 100)
+      expect((yield* acquire(connection, key, "p:2"))[0]).toBe(0) // beats, and sweeps the dead one
+      expect(yield* Effect.promise(() => client.zRange(gateKeys("ymc", key).queue, 0, -1))).toEqual(["p:2"])
+      expect(yield* leave(connection, key, "p:1")).toEqual([1, "p:2"])
+      expect(yield* acquire(connection, key, "p:2")).toEqual([2, 0])
+    }))
+
+  it.scopedLive("after Redis restarts empty, nothing is granted for one lease; then grants go on", () =>
+    Effect.gen(function*() {
+      const key = nextKey()
+      {
+        const { connection } = yield* connect
+        expect(yield* acquire(connection, key, "p:1")).toEqual([1, 0])
+      }
+      yield* Effect.promise(() => server.restart())
+      const { connection } = yield* connect
+      const [status, wait] = yield* acquire(connection, key, "q:1")
+      expect(status).toBe(0)
+      expect(wait).toBeGreaterThan(0)
+      expect(wait).toBeLessThanOrEqual(lease)
+      expect(yield* renew(connection, key, "p:1")).toBe(0) // the old holder's lease is gone
+      yield* sleep(wait + 50)
+      expect(yield* acquire(connection, key, "q:1")).toEqual([1, 0])
+    }))
+
+  it.scopedLive("an interrupted waiter leaves the queue, and no slot leaks", () =>
+    Effect.gen(function*() {
+      const { client } = yield* connect
+      const limiters = yield* Redis.make(client, { maxInFlight: 1, lease })
+      const key = nextKey()
+      const keys = gateKeys("ymc", key)
+      const holding = yield* Effect.makeLatch(false)
+      const done = yield* Effect.makeLatch(false)
+      const first = yield* Effect.fork(limiters.gate.withPermit(key)(Effect.zipRight(holding.open, done.await)))
+      yield* holding.await
+      const second = yield* Effect.fork(limiters.gate.withPermit(key)(Effect.void))
+      while ((yield* Effect.promise(() => client.zCard(keys.queue))) === 0) yield* sleep(5)
+      yield* Fiber.interrupt(second)
+      expect(yield* Effect.promise(() => client.zCard(keys.queue))).toBe(0)
+      yield* done.open
+      yield* Fiber.join(first)
+      expect(yield* Effect.promise(() => client.zCard(keys.holders))).toBe(0)
+      expect(yield* limiters.gate.withPermit(key)(Effect.succeed("went"))).toBe("went")
+    }))
+
+  it.scopedLive("a request longer than the lease keeps its slot: the lease is renewed while it runs", () =>
+    Effect.gen(function*() {
+      const { client } = yield* connect
+      const limiters = yield* Redis.make(client, { maxInFlight: 1, lease })
+      const key = nextKey()
+      const events: Array<string> = []
+      const long = limiters.gate.withPermit(key)(Effect.gen(function*() {
+        events.push("long starts")
+        yield* sleep(lease * 2.5)
+        events.push("long ends")
+      }))
+      const short = limiters.gate.withPermit(key)(Effect.sync(() => events.push("short runs")))
+      const first = yield* Effect.fork(long)
+      while (events.length === 0) yield* sleep(5)
+      yield* short
+      yield* Fiber.join(first)
+      expect(events).toEqual(["long starts", "long ends", "short runs"])
+    }))
+
+  it.scopedLive("a renewal that finds the lease lost records it, and the request goes on", () =>
+    Effect.gen(function*() {
+      const { client } = yield* connect
+      const limiters = yield* Redis.make(client, { maxInFlight: 1, lease })
+      const key = nextKey()
+      const logs: Array<string> = []
+      const logger = Logger.make(({ message }) => logs.push(String(message)))
+      const result = yield* limiters.gate.withPermit(key)(Effect.gen(function*() {
+        yield* Effect.promise(() => client.del(gateKeys("ymc", key).holders)) // as if Redis had lost it
+        yield* sleep(lease / 2)
+        return "finished"
+      })).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      expect(result).toBe("finished")
+      expect(logs.filter((l) => l.includes("lost the lease"))).toHaveLength(1)
+    }))
+
+  it.scopedLive("a script the server forgot (SCRIPT FLUSH, a restart) is sent again", () =>
+    Effect.gen(function*() {
+      const { client, connection } = yield* connect
+      const key = nextKey()
+      yield* Effect.promise(() => client.scriptFlush())
+      expect(yield* acquire(connection, key, "p:1")).toEqual([1, 0])
+      expect(yield* Effect.promise(() => client.scriptExists([Scripts.acquire.sha]))).toEqual([1])
+    }))
+})
+
+describe.skipIf(!available)("Redis quota script", () => {
+  beforeAll(async () => {
+    server = await startRedis()
+  })
+  afterAll(async () => server?.stop())
+
+  it.scopedLive("merges, reserves and expires as the in-memory store does", () =>
+    Effect.gen(function*() {
+      const { client } = yield* connect
+      const redis = (yield* Redis.make(client)).quotaStore
+      const memory = ChatsLimiter.makeMemoryQuotaStore()
+      const key = nextKey()
+      const now = Date.now()
+      const later = now + 60_000
+      const steps: ReadonlyArray<(store: ChatsLimiter.QuotaStore) => Effect.Effect<unknown, unknown>> = [
+        (s) => s.reserve(key, "getChat"), // nothing known: go
+        (s) => s.record(key, "getChat", { remaining: 2, resetsAt: later, limit: 1000 }),
+        (s) => s.reserve(key, "getChat"),
+        (s) => s.record(key, "getChat", { remaining: 5, resetsAt: later }), // same reset, more left: kept
+        (s) => s.reserve(key, "getChat"),
+        (s) => s.reserve(key, "getChat"), // spent
+        (s) => s.record(key, "getChat", { remaining: 3, resetsAt: now + 30_000 }), // earlier reset: stale
+        (s) => s.reserve(key, "getChat"),
+        (s) => s.record(key, "getChat", { remaining: 3, resetsAt: later + 3_600_000 }), // later reset: replaces
+        (s) => s.reserve(key, "getChat"),
+        (s) => s.reserve(key, "sendMessageToChat"), // another operation: its own state
+        (s) => s.record(key, "getChats", { remaining: 0, resetsAt: now - 1_500 }), // past its reset: dead
+        (s) => s.reserve(key, "getChats")
+      ]
+      for (const step of steps) {
+        expect(yield* step(redis)).toEqual(yield* step(memory))
+      }
+      const pttl = yield* Effect.promise(() => client.pTTL(quotaKey("ymc", key, "getChat")))
+      expect(pttl).toBeGreaterThan(later - now)
+      expect(pttl).toBeLessThanOrEqual(later + 3_600_000 + ChatsLimiter.resetMarginMillis - now)
+      expect(yield* Effect.promise(() => client.exists(quotaKey("ymc", key, "getChats")))).toBe(0)
+    }))
+
+  it.scopedLive("reservations are atomic: of 40 concurrent ones over two connections, as many go as units are left", () =>
+    Effect.gen(function*() {
+      const stores = [
+        (yield* Redis.make((yield* connect).client)).quotaStore,
+        (yield* Redis.make((yield* connect).client)).quotaStore
+      ]
+      const key = nextKey()
+      yield* stores[0]!.record(key, "getChatHistory", { remaining: 7, resetsAt: Date.now() + 60_000 })
+      const answers = yield* Effect.forEach(
+        Array.from({ length: 40 }, (_, i) => i),
+        (i) => stores[i % 2]!.reserve(key, "getChatHistory"),
+        { concurrency: "unbounded" }
+      )
+      expect(answers.filter(Option.isNone)).toHaveLength(7)
+    }))
+})
+
+describe.skipIf(!available)("Redis Cluster", () => {
+  it.scopedLive("the keys of a business share a slot: the gate and the quota store work on a cluster node", () =>
+    Effect.gen(function*() {
+      const node = yield* Effect.acquireRelease(
+        Effect.promise(() => startRedis({ args: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"] })),
+        (s) => Effect.promise(() => s.stop())
+      )
+      const admin = createClient({ url: node.url })
+      yield* Effect.promise(async () => {
+        await admin.connect()
+        await admin.sendCommand(["CLUSTER", "ADDSLOTSRANGE", "0", "16383"])
+        while (!String(await admin.sendCommand(["CLUSTER", "INFO"])).includes("cluster_state:ok")) {
+          await new Promise((r) => setTimeout(r, 50))
+        }
+        admin.destroy()
+      })
+      const cluster = yield* Effect.acquireRelease(
+        Effect.promise(async () => {
+          const c = createCluster({ rootNodes: [{ url: node.url }] })
+          c.on("error", () => {})
+          await c.connect()
+          return c
+        }),
+        (c) => Effect.sync(() => c.destroy())
+      )
+      const limiters = yield* Redis.make(cluster, { maxInFlight: 2, lease })
+      const key = nextKey()
+      yield* sleep(lease) // a new server: one lease before grants
+      let inFlight = 0
+      let most = 0
+      yield* Effect.forEach(Array.from({ length: 12 }), () =>
+        limiters.gate.withPermit(key)(Effect.gen(function*() {
+          most = Math.max(most, ++inFlight)
+          yield* sleep(10)
+          inFlight--
+        })), { concurrency: 6 })
+      expect(most).toBe(2)
+      yield* limiters.quotaStore.record(key, "getChat", { remaining: 1, resetsAt: Date.now() + 60_000 })
+      expect(Option.isNone(yield* limiters.quotaStore.reserve(key, "getChat"))).toBe(true)
+      expect(Option.isSome(yield* limiters.quotaStore.reserve(key, "getChat"))).toBe(true)
+    }))
+})
+
