@@ -6,6 +6,7 @@
 import { fmt, fmtSpread, spread } from "./lib.js"
 import type { MemoryResult } from "./memory.js"
 import type { PagesResult } from "./pages.js"
+import type { RedisResult } from "./redis.js"
 import type { DecodeResult } from "./decode.js"
 import type { ThroughputResult } from "./throughput.js"
 
@@ -15,6 +16,7 @@ export interface Results {
   readonly decode?: ReadonlyArray<DecodeResult>
   readonly memory?: Readonly<Record<string, ReadonlyArray<MemoryResult>>>
   readonly throughput?: ThroughputResult
+  readonly redis?: RedisResult
 }
 
 /** One target, what was measured against it, and whether it was met (`undefined`: no target, or not measured). */
@@ -33,6 +35,9 @@ export const maxPeakHeapMB = 32
 export const maxPeakGrowthAcrossLengths = 1.25
 /** The least speed-up of `concurrency: 16` over one chat after another. */
 export const minSpeedup = 3.5
+
+/** Target 5: several processes through the Redis gate reach this share of one process's throughput (issue 11). */
+export const minRedisShare = 0.9
 
 const notMeasured = (what: string, target: string): Verdict => ({ what, target, result: "not measured", met: undefined })
 
@@ -104,6 +109,21 @@ export const verdicts = (results: Results): ReadonlyArray<Verdict> => {
         ? "?"
         : `${fmtSpread(spread(library.usPerItem), 2)} with \`JSON.parse\`; the generic Schema decode ${fmtSpread(spread(schema.usPerItem), 2)}`,
       met: undefined
+    })
+  }
+  const redisTarget = `≥ ${Math.round(minRedisShare * 100)}% of 1 process, 0 parallel-limit 420s`
+  const redisWhat = "5. Several processes sharing one business through the Redis gate (section 5)"
+  const many = results.redis?.rows["many-redis"]
+  if (results.redis === undefined || results.redis.skipped !== undefined || many === undefined || many.length === 0) {
+    out.push(notMeasured(redisWhat, redisTarget))
+  } else {
+    const share = spread(many.map((r) => r.share)).median
+    const answers420 = many.reduce((n, r) => n + r.parallel420, 0)
+    out.push({
+      what: redisWhat,
+      target: redisTarget,
+      result: `${results.redis.processes} processes: ${Math.round(share * 100)}% (median), ${answers420} parallel-limit 420s`,
+      met: share >= minRedisShare && answers420 === 0
     })
   }
   return out
