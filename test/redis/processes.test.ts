@@ -94,8 +94,8 @@ describe.skipIf(!available)("worker processes sharing a business through Redis",
   it("Redis restarted under load: no worker crashes, at most 4 in flight once it is back, and the calls resume", async () => {
     await run(sim.setFaults([{ kind: "latency", millis: 20 }]))
     await run(sim.resetStats)
-    const untilMs = Date.now() + 4 * lease + 8000
-    const running = Array.from({ length: 4 }, () => spawnWorker({ ...base(), untilMs, businesses: [{ ...busy, concurrency: 8 }] }))
+    const forMs = 4 * lease + 8000
+    const running = Array.from({ length: 4 }, () => spawnWorker({ ...base(), forMs, businesses: [{ ...busy, concurrency: 8 }] }))
     await Promise.all(running.map((w) => w.ready))
     await until("calls go through", async () => (await run(sim.stats)).totalRequests > 100)
     await redis.restart()

@@ -11,7 +11,7 @@
  *
  * A call that fails with `LimiterUnavailableError` (Redis out of reach) is counted and tried again
  * after 50 ms, as an application would. The worker stops after `calls` calls per business, or at
- * `untilMs` (epoch ms), or when killed; it exits by itself at the latest after `maxMs`.
+ * `untilMs` (epoch ms), or `forMs` after it is ready, or when killed; it exits by itself at the latest after `maxMs`.
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, HashMap, Layer, Logger, LogLevel, Redacted } from "effect"
@@ -28,6 +28,8 @@ export interface WorkerJob {
   readonly verbose?: boolean
   readonly maxMs?: number
   readonly untilMs?: number
+  /** Stop this long after `ready` (a slow start on a loaded machine does not eat into the run). */
+  readonly forMs?: number
   readonly businesses: ReadonlyArray<{
     readonly businessId: number
     readonly apiKey: string
@@ -73,7 +75,8 @@ const redisLayer = Redis.layer({
 
 const program = Effect.gen(function*() {
   print({ event: "ready" })
-  const done = () => job.untilMs !== undefined && Date.now() >= job.untilMs
+  const until = Math.min(job.untilMs ?? Infinity, job.forMs === undefined ? Infinity : Date.now() + job.forMs)
+  const done = () => Date.now() >= until
   yield* Effect.forEach(job.businesses, (b) =>
     Effect.gen(function*() {
       const client = yield* ChatsClient.make({ apiKey: Redacted.make(b.apiKey), baseUrl: job.simulatorUrl })
