@@ -66,7 +66,10 @@ export interface Options {
    * back after at most this long. Renewed every third of it while a request runs. Default 10 seconds.
    */
   readonly lease?: Duration.DurationInput | undefined
-  /** The longest any call to Redis may take; past it the call fails as unavailable. Default 2 seconds. */
+  /**
+   * The longest any call to Redis may take; past it the call fails as unavailable, and Redis is not
+   * tried again for this long (the calls in between fail at once). Default 2 seconds.
+   */
   readonly timeout?: Duration.DurationInput | undefined
   /**
    * What the gate does when Redis cannot answer: `"fail"` with `LimiterUnavailableError` (default), or

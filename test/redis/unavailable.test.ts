@@ -116,6 +116,21 @@ describe.skipIf(!available)("Redis out of reach", () => {
       expect(Either.isRight(fallback.result)).toBe(true)
       expect(fallback.logs.some((l) => l.includes("quota store could not answer"))).toBe(true)
       expect(fallback.logs.join("\n")).not.toContain(password)
+
+      // calls one after another: after a failure Redis is not tried again for one timeout, so the
+      // calls that follow go through the process's own gate at once instead of each waiting it out
+      const calls = 10
+      const many = await withLayers(
+        { fallback: "memory", timeout: 2000 },
+        Effect.flatMap(ChatsClient.ChatsClient, (client) =>
+          Effect.forEach(Array.from({ length: calls }), () => client.getChat({ businessId: sim.businessId, chatId })))
+      )
+      expect(Either.map(many.result, (chats) => chats.length)).toEqual(Either.right(calls))
+      const gateWarnings = many.logs.filter((l) => l.includes("own gate"))
+      expect(gateWarnings).toHaveLength(calls)
+      const skipped = gateWarnings.filter((l) => l.includes("not tried again")).length
+      expect(skipped).toBeGreaterThanOrEqual(calls - 3)
+      expect(many.logs.join("\n")).not.toContain(password)
     } finally {
       await redis.start()
     }

@@ -1,7 +1,8 @@
 /**
  * The layers' use of a node-redis client (`redis` / `@redis/client`, a single server or a Cluster):
- * scripts by SHA-1 with a reload after a restart, a bound on every call, one pub/sub connection per
- * process, and error descriptions that never carry the URL or its password.
+ * scripts by SHA-1 with a reload after a restart, a bound on every call, no call for one timeout after
+ * a failure, one pub/sub connection per process, and error descriptions that never carry the URL or
+ * its password.
  */
 import { Data, Duration, Effect, Scope } from "effect"
 import type { RedisClientType, RedisClusterType } from "redis"
@@ -96,11 +97,29 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
         return Effect.sync(() => pending.delete(entry))
       })
 
+    // After a failure, calls fail at once until one timeout has passed; the first call after that
+    // tries Redis again. With Redis out of reach, the in-process fallback gate and the fail-open quota
+    // store then answer at once instead of each call waiting out the timeout.
+    let lastFailure = ""
+    let retryAt = 0
+    const guarded = <A>(call: () => Promise<A>): Effect.Effect<A, RedisFailure> =>
+      Effect.suspend(() => {
+        const now = Date.now()
+        if (now < retryAt) {
+          return Effect.fail(new RedisFailure({ description: `${lastFailure} (not tried again for ${retryAt - now} ms)` }))
+        }
+        return Effect.tapError(bounded(call), (failure) =>
+          Effect.sync(() => {
+            lastFailure = failure.description
+            retryAt = Date.now() + timeoutMillis
+          }))
+      })
+
     const send = (firstKey: string | undefined, args: Array<string>): Promise<unknown> =>
       isCluster(client) ? client.sendCommand(firstKey, false, args) : client.sendCommand(args)
 
     const run: Connection["run"] = (script, keys, args) =>
-      bounded(() => {
+      guarded(() => {
         const tail = [String(keys.length), ...keys, ...args.map(String)]
         return send(keys[0], ["EVALSHA", script.sha, ...tail]).catch((error: unknown) =>
           isNoScript(error) ? send(keys[0], ["EVAL", script.text, ...tail]) : Promise.reject(error)
@@ -139,7 +158,7 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
     )
 
     const subscribe: Connection["subscribe"] = (channel, listener) =>
-      bounded(async () => {
+      guarded(async () => {
         const s = await subscriberConnection()
         await (pubsub === "sharded" ? s.sSubscribe(channel, listener) : s.subscribe(channel, listener))
       })
