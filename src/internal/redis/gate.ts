@@ -4,7 +4,7 @@
  * a bounded delay, in case one is lost), keeps the lease of a long request, and gives up its place
  * when interrupted.
  */
-import { Clock, Duration, Effect, Exit, Fiber, Option, Runtime } from "effect"
+import { Clock, Duration, Effect, Exit, Fiber, Option } from "effect"
 import { LimiterUnavailableError } from "../../ChatsError.js"
 import { type Gate, type LimitKey, makeMemoryGate, noteQueued } from "../../ChatsLimiter.js"
 import type { Connection, RedisFailure } from "./connection.js"
@@ -134,22 +134,17 @@ export const make = (connection: Connection, wakeups: Wakeups, settings: GateSet
     })
 
   /**
-   * Keeps the lease while the request runs, and returns what stops that. Most requests end long
-   * before their first renewal: a plain timer waits for it, and a fiber (in the caller's context,
-   * for its span and logger) is started only when it is due.
+   * Keeps the lease while the request runs, and returns what stops that: a fiber in the caller's
+   * context (for its span and logger) that renews the lease once it is due. Forked where
+   * interruption is off, it turns it back on for itself.
    */
   const keep = (key: LimitKey, keys: GateKeys, token: string, grant: Grant): Effect.Effect<Effect.Effect<void>> =>
-    Effect.map(Effect.runtime<never>(), (runtime) => {
-      let fiber: Fiber.RuntimeFiber<void> | undefined
-      const timer = setTimeout(() => {
-        // the runtime was taken where interruption is off: the fiber turns it back on for itself
-        fiber = Runtime.runFork(runtime)(Effect.interruptible(renewals(key, keys, token)))
-      }, grant === "lease" ? lease / 3 : claim / 2)
-      return Effect.suspend(() => {
-        clearTimeout(timer)
-        return fiber === undefined ? Effect.void : Fiber.interrupt(fiber)
-      })
-    })
+    Effect.map(
+      Effect.fork(Effect.interruptible(
+        Effect.zipRight(Effect.sleep(Duration.millis(grant === "lease" ? lease / 3 : claim / 2)), renewals(key, keys, token))
+      )),
+      (fiber) => Effect.asVoid(Fiber.interrupt(fiber))
+    )
 
   /** Frees the slot after the request; a failure is logged (the lease runs out on its own). */
   const release = (keys: GateKeys, token: string) =>
