@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: every benchmark of the client, with the server in its own process.
  *
- *   npm run bench [-- --quick] [-- --only pages,decode,memory,throughput,redis] [-- --json FILE] [-- --skip-check] [-- --save]
+ *   npm run bench [-- --quick] [-- --only pages,decode,memory,throughput,redis,limit] [-- --json FILE] [-- --skip-check] [-- --save]
  *
  * Checks first that the client's fast decoding paths decode as the schemas do (`bench/equivalence.ts`).
  * Then starts `bench/server.ts` (the simulator, and fixed pages next to it) in one process, runs each
  * section in a fresh client process (`bench/pages.ts`, `bench/decode.ts`, `bench/memory.ts` once
- * per run, `bench/throughput.ts`), and prints the figures as Markdown tables: median of the rounds,
+ * per run, `bench/throughput.ts`, `bench/limit.ts`, `bench/redis.ts`), and prints the figures as Markdown tables: median of the rounds,
  * with min and max, and last the summary: each target of `bench/targets.ts` with its verdict (met or
  * not met). `--quick` runs fewer rounds (for a smoke test; not for figures). The output also goes to
  * `.bench/latest.md` (and the raw figures to `.bench/latest.json`); with `--save`, to
@@ -18,6 +18,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { availableParallelism, cpus, totalmem } from "node:os"
 import type { DecodeResult } from "./decode.js"
+import { type LimitResult, limitTable } from "./limit.js"
 import { args, fmt, fmtSpread, resultPrefix, spread, startServer, stopServer } from "./lib.js"
 import type { MemoryResult } from "./memory.js"
 import type { PagesResult } from "./pages.js"
@@ -27,7 +28,7 @@ import type { ThroughputResult } from "./throughput.js"
 
 const options = args()
 const quick = options.has("quick")
-const sections = options.get("only")?.split(",") ?? ["pages", "decode", "memory", "throughput", "redis"]
+const sections = options.get("only")?.split(",") ?? ["pages", "decode", "memory", "throughput", "redis", "limit"]
 const here = new URL(".", import.meta.url).pathname
 const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js"
 
@@ -195,6 +196,14 @@ try {
     const r = await section<RedisResult>("redis", ["--rounds", String(rounds)], env)
     results["redis"] = r
     for (const line of redisTable(r)) print(line)
+  }
+
+  if (sections.includes("limit")) {
+    const rounds = quick ? 1 : 7
+    console.error(`section 6: one process at the parallel limit (${rounds} rounds)`)
+    const r = await section<LimitResult>("limit", ["--rounds", String(rounds)], env)
+    results.limit = r
+    for (const line of limitTable(r)) print(line)
   }
 
   print()
