@@ -68,8 +68,11 @@ export const limitTable = (r: LimitResult): Array<string> => {
 /** The `getChat` URL of a chat of the default business. */
 const chatUrl = (info: ServerInfo, chatId: number) => `${info.simulatorUrl}/v2/businesses/${info.businessId}/chat?chatId=${chatId}`
 
-/** `calls` `getChat` requests, `workers` at a time, each worker sending its next when the last is answered. */
-const rawUndici = async (info: ServerInfo, calls: number, workers: number): Promise<number> => {
+/**
+ * `calls` `getChat` requests, `workers` at a time, each worker sending its next when the last is
+ * answered; returns the mean time a request was in flight (from sending to the end of its body), ms.
+ */
+export const rawUndici = async (info: ServerInfo, calls: number, workers: number): Promise<number> => {
   const headers = { "api-key": info.apiKey, accept: "application/json" }
   let next = 0
   let held = 0

@@ -17,6 +17,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import Undici from "@effect/platform-node/Undici"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import * as This from "../src/index.js"
+import { rawUndici } from "./limit.js"
 import { args, connectServer, control, fmtSpread, measure, progress, spread } from "./lib.js"
 
 /** The part of a version's `ChatsClient` module that the rows use. */
@@ -89,19 +90,7 @@ const main = async () => {
     const limitRows = [
       {
         label: "raw undici.request + JSON.parse, 4 workers (baseline)",
-        run: async () => {
-          const headers = { "api-key": info.apiKey, accept: "application/json" }
-          let next = 0
-          await Promise.all(Array.from({ length: 4 }, async () => {
-            while (next < calls) {
-              const chatId = chatIds[next++]!
-              const response = await Undici.request(`${info.simulatorUrl}/v2/businesses/${info.businessId}/chat?chatId=${chatId}`, { method: "GET", headers })
-              const text = await response.body.text()
-              if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`)
-              JSON.parse(text)
-            }
-          }))
-        }
+        run: (): Promise<unknown> => rawUndici(info, calls, 4)
       },
       ...versions.map((v) => {
         const runtime = runtimeOf(v, info.simulatorUrl, info.apiKey)
