@@ -5,7 +5,11 @@
  * answered (the baseline: 4 in flight, nothing else), against this library with `concurrency: 8` in
  * user code and its gate holding it at 4. The 4-wide ideal is 4 / latency.
  *
- *   node --import tsx bench/limit.ts [--rounds 7] [--calls 400] [--latency 20] [--concurrency 8]
+ *   node --import tsx bench/limit.ts [--rounds 7] [--calls 400] [--latency 20] [--concurrency 8] [--src DIR]
+ *
+ * `--src DIR` measures the client of another checkout (`DIR/src/index.ts`, e.g. a `git worktree add
+ * --detach` of an older commit with `node_modules` linked to this one's), for before/after figures
+ * (`bench/versions.ts`); a version without `ChatsLimiter.ChatsGate` runs with its own gate, untimed.
  *
  * Rounds alternate which runs first; the client's share is taken within each round. The gate of the
  * client is the default one, timed from outside (a wrapper around the same in-memory gate records how
@@ -15,7 +19,7 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import Undici from "@effect/platform-node/Undici"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
-import { ChatsClient, ChatsLimiter } from "../src/index.js"
+import * as This from "../src/index.js"
 import { args, connectServer, control, fmt, fmtSpread, measure, progress, report, type ServerInfo, spread } from "./lib.js"
 
 interface SimStats {
@@ -92,7 +96,7 @@ export const rawUndici = async (info: ServerInfo, calls: number, workers: number
 }
 
 /** The default in-memory gate, recording how long each call held its slot. */
-const timedGate = (inner: ChatsLimiter.Gate, held: Array<number>): ChatsLimiter.Gate => ({
+const timedGate = (inner: This.ChatsLimiter.Gate, held: Array<number>): This.ChatsLimiter.Gate => ({
   withPermit: (key) => (effect) =>
     inner.withPermit(key)(Effect.suspend(() => {
       const t0 = performance.now()
@@ -106,24 +110,28 @@ const main = async () => {
   const calls = Number(options.get("calls") ?? 400)
   const latency = Number(options.get("latency") ?? 20)
   const concurrency = Number(options.get("concurrency") ?? 8)
-  const workers = ChatsLimiter.marketParallelLimit
+  const src = options.get("src")
+  const { ChatsClient, ChatsLimiter } = src === undefined ? This : await import(`${src}/src/index.ts`) as typeof This
+  const workers = This.ChatsLimiter.marketParallelLimit
   const server = await connectServer()
   const { info } = server
   const held: Array<number> = []
+  const client = ChatsClient.layer({ apiKey: Redacted.make(info.apiKey), baseUrl: info.simulatorUrl })
   const runtime = ManagedRuntime.make(
-    ChatsClient.layer({ apiKey: Redacted.make(info.apiKey), baseUrl: info.simulatorUrl }).pipe(
-      Layer.provide(Layer.succeed(ChatsLimiter.ChatsGate, timedGate(ChatsLimiter.makeMemoryGate(), held))),
-      Layer.provide(NodeHttpClient.layerUndici)
-    )
+    (ChatsLimiter.ChatsGate === undefined
+      ? client
+      : client.pipe(Layer.provide(Layer.succeed(ChatsLimiter.ChatsGate, timedGate(ChatsLimiter.makeMemoryGate(), held))))).pipe(
+        Layer.provide(NodeHttpClient.layerUndici)
+      )
   )
-  const client = (n: number) =>
+  const calling = (n: number) =>
     runtime.runPromise(Effect.flatMap(ChatsClient.ChatsClient, (chats) =>
       Effect.forEach(
         Array.from({ length: n }, (_, i) => info.chatIds[i % info.chatIds.length]!),
         (chatId) => chats.getChat({ businessId: info.businessId, chatId }),
         { concurrency, discard: true }
       ))).then(() => {
-        const mean = held.reduce((a, b) => a + b, 0) / held.length
+        const mean = held.length === 0 ? Number.NaN : held.reduce((a, b) => a + b, 0) / held.length
         held.length = 0
         return mean
       })
@@ -144,15 +152,15 @@ const main = async () => {
     await control(info, `latency?millis=${latency}`, "POST")
     // warm-up, at the latency
     await rawUndici(info, calls / 4, workers)
-    await client(calls / 4)
+    await calling(calls / 4)
     const undici: Array<LimitRun> = []
     const ours: Array<LimitRun> = []
     for (let round = 0; round < rounds; round++) {
       if (round % 2 === 0) {
         undici.push(await run(() => rawUndici(info, calls, workers)))
-        ours.push(await run(() => client(calls)))
+        ours.push(await run(() => calling(calls)))
       } else {
-        ours.push(await run(() => client(calls)))
+        ours.push(await run(() => calling(calls)))
         undici.push(await run(() => rawUndici(info, calls, workers)))
       }
       const u = undici.at(-1)!

@@ -1,141 +1,99 @@
 /**
- * This library against other versions of it, in one process and one run: the CPU per decoded page
- * (as section 1, `bench/pages.ts`) and the throughput at the parallel limit (as section 6,
- * `bench/limit.ts`), with raw `undici.request` as the baseline of each round. Not part of
- * `npm run bench`; a tool for before/after figures of a change.
+ * This checkout against other versions of the library, in one run against one bench server: the CPU
+ * per decoded history page (section 1's `bench/pages.ts`, its floor row and `library-undici`) and the
+ * throughput at the parallel limit (section 6's `bench/limit.ts`, raw `undici.request` as the
+ * baseline). Not part of `npm run bench`; a tool for before/after figures of a change.
  *
- *   node --import tsx bench/versions.ts --versions 90691c3=/tmp/base-90691c3[,label=dir...] [--rounds 9] [--pages 300] [--calls 400] [--latency 20]
+ *   node --import tsx bench/versions.ts --versions 90691c3=/tmp/base-90691c3[,label=DIR...] [--rounds 5]
  *
  * Each other version is a checkout of the repository (`git worktree add --detach DIR COMMIT`, with
- * `node_modules` linked to this one's, so that every version runs on the same `effect`), whose
- * `src/index.ts` is imported beside this one's. Every version is given the same options
- * (`ChatsClient.layer({ apiKey, baseUrl })` over `NodeHttpClient.layerUndici`). Rows run interleaved
- * in a rotating order; ratios are taken within a round, then the median of the rounds is given.
+ * `node_modules` linked to this one's, so that every version runs on the same `effect`). Every
+ * measurement runs in a fresh process of its own, with its baseline measured in that process:
+ * `DIR/bench/pages.ts --only library-undici --rounds 1` (the checkout's own script, which must be
+ * the same as this one's), and this checkout's `bench/limit.ts --rounds 1 --src DIR`. Each round
+ * runs every version once, in a rotating order; the figures are the medians of the rounds (min–max).
  */
-import type { HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
-import Undici from "@effect/platform-node/Undici"
-import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
-import * as This from "../src/index.js"
-import { rawUndici } from "./limit.js"
-import { args, connectServer, control, fmtSpread, measure, progress, spread } from "./lib.js"
+import { spawn } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import type { LimitResult } from "./limit.js"
+import { args, fmtSpread, progress, resultPrefix, spread, startServer, stopServer } from "./lib.js"
+import type { PagesResult } from "./pages.js"
 
-/** The part of a version's `ChatsClient` module that the rows use. */
-interface ClientModule {
-  readonly ChatsClient: typeof This.ChatsClient.ChatsClient
-  readonly layer: (options: { readonly apiKey: Redacted.Redacted; readonly baseUrl: string }) => Layer.Layer<This.ChatsClient.ChatsClient, never, HttpClient.HttpClient>
+const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "")
+
+/** Runs a bench script in a fresh process against the running bench server; returns its result line. */
+const runScript = <A>(script: string, scriptArgs: ReadonlyArray<string>, server: string): Promise<A> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...scriptArgs], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, BENCH_SERVER: server, BENCH_QUIET: "1" }
+    })
+    let out = ""
+    child.stdout.on("data", (chunk) => (out += chunk))
+    child.on("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith(resultPrefix))
+      if (code !== 0 || line === undefined) return reject(new Error(`${script} exited with ${code}\n${out}`))
+      resolve(JSON.parse(line.slice(resultPrefix.length)) as A)
+    })
+  })
+
+interface Figures {
+  readonly floorUs: Array<number>
+  readonly libraryUs: Array<number>
+  readonly ratio: Array<number>
+  readonly share: Array<number>
+  readonly callsPerSecond: Array<number>
+  readonly undiciPerSecond: Array<number>
 }
-
-interface Version {
-  readonly label: string
-  readonly module: ClientModule
-}
-
-/** A client of one version over `layerUndici`, and what each row asks of it. */
-const runtimeOf = (version: Version, baseUrl: string, apiKey: string) =>
-  ManagedRuntime.make(version.module.layer({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(Layer.provide(NodeHttpClient.layerUndici)))
 
 const main = async () => {
   const options = args()
-  const rounds = Number(options.get("rounds") ?? 9)
-  const pages = Number(options.get("pages") ?? 300)
-  const calls = Number(options.get("calls") ?? 400)
-  const latency = Number(options.get("latency") ?? 20)
-  const versions: Array<Version> = [{ label: "this checkout", module: This.ChatsClient as unknown as ClientModule }]
-  for (const spec of (options.get("versions") ?? "").split(",").filter((s) => s !== "")) {
-    const [label, dir] = spec.split("=")
-    const index = await import(`${dir}/src/index.ts`) as { ChatsClient: ClientModule }
-    versions.unshift({ label: label!, module: index.ChatsClient })
+  const rounds = Number(options.get("rounds") ?? 5)
+  const versions = [
+    ...(options.get("versions") ?? "").split(",").filter((s) => s !== "").map((spec) => {
+      const [label, dir] = spec.split("=") as [string, string]
+      return { label, dir }
+    }),
+    { label: "this checkout", dir: root }
+  ]
+  const ownPages = readFileSync(join(root, "bench", "pages.ts"), "utf8")
+  for (const v of versions) {
+    if (readFileSync(join(v.dir, "bench", "pages.ts"), "utf8") !== ownPages) throw new Error(`${v.label}: bench/pages.ts differs from this checkout's`)
   }
-  const server = await connectServer()
-  const { info } = server
+  const figures = versions.map((): Figures => ({ floorUs: [], libraryUs: [], ratio: [], share: [], callsPerSecond: [], undiciPerSecond: [] }))
+  const { info, child } = await startServer()
+  const server = JSON.stringify(info)
   try {
-    // CPU per page, sequential, on the fixed pages
-    const pageRows = [
-      {
-        label: "undici.request + JSON.parse (floor)",
-        run: async (n: number) => {
-          const headers = { "api-key": info.apiKey, "content-type": "application/json", accept: "application/json" }
-          for (let i = 0; i < n; i++) {
-            const response = await Undici.request(`${info.fixedUrl}${info.fixed.historyPath}?chatId=10001&limit=100`, { method: "POST", headers, body: "{}" })
-            if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`)
-            JSON.parse(await response.body.text())
-          }
-        }
-      },
-      ...versions.map((v) => {
-        const runtime = runtimeOf(v, info.fixedUrl, info.apiKey)
-        return {
-          label: v.label,
-          run: (n: number) =>
-            runtime.runPromise(Effect.flatMap(v.module.ChatsClient, (client) =>
-              Effect.gen(function*() {
-                for (let i = 0; i < n; i++) yield* client.getChatHistory({ businessId: info.businessId, chatId: 10001, limit: 100 })
-              })))
-        }
-      })
-    ]
-    for (const row of pageRows) await row.run(pages * 2)
-    const cpu = pageRows.map(() => [] as Array<number>)
     for (let round = 0; round < rounds; round++) {
-      for (let k = 0; k < pageRows.length; k++) {
-        const i = (k + round) % pageRows.length
-        cpu[i]!.push((await measure(() => pageRows[i]!.run(pages))).cpuMs * 1000 / pages)
+      for (let k = 0; k < versions.length; k++) {
+        const i = (k + round) % versions.length
+        const v = versions[i]!
+        const f = figures[i]!
+        const [pages] = await runScript<Array<PagesResult>>(join(v.dir, "bench", "pages.ts"), ["--only", "library-undici", "--rounds", "1", "--pages", "300", "--kind", "history"], server)
+        const floor = pages!.rows.find((r) => r.name === "undici")!
+        const library = pages!.rows.find((r) => r.name === "library-undici")!
+        f.floorUs.push(floor.cpuUs[0]!)
+        f.libraryUs.push(library.cpuUs[0]!)
+        f.ratio.push(library.cpuRatio[0]!)
+        const limit = await runScript<LimitResult>(join(root, "bench", "limit.ts"), ["--rounds", "1", "--src", v.dir], server)
+        f.share.push(limit.share[0]!)
+        f.callsPerSecond.push(limit.client[0]!.callsPerSecond)
+        f.undiciPerSecond.push(limit.undici[0]!.callsPerSecond)
+        progress(`  round ${round + 1}/${rounds}, ${v.label}: ${f.libraryUs.at(-1)!.toFixed(0)} µs/page (${f.ratio.at(-1)!.toFixed(2)}× floor), at the limit ${(100 * f.share.at(-1)!).toFixed(1)}% of raw undici`)
       }
-      progress(`  pages round ${round + 1}/${rounds}: ${pageRows.map((r, i) => `${r.label} ${cpu[i]!.at(-1)!.toFixed(0)}µs`).join(", ")}`)
-    }
-
-    // throughput at the parallel limit: getChat on the simulator
-    const chatIds = Array.from({ length: calls }, (_, i) => info.chatIds[i % info.chatIds.length]!)
-    const limitRows = [
-      {
-        label: "raw undici.request + JSON.parse, 4 workers (baseline)",
-        run: (): Promise<unknown> => rawUndici(info, calls, 4)
-      },
-      ...versions.map((v) => {
-        const runtime = runtimeOf(v, info.simulatorUrl, info.apiKey)
-        return {
-          label: `${v.label}, concurrency: 8`,
-          run: () =>
-            runtime.runPromise(Effect.flatMap(v.module.ChatsClient, (client) =>
-              Effect.forEach(chatIds, (chatId) => client.getChat({ businessId: info.businessId, chatId }), { concurrency: 8, discard: true })))
-        }
-      })
-    ]
-    await control(info, `latency?millis=${latency}`, "POST")
-    for (const row of limitRows) await row.run()
-    const rate = limitRows.map(() => [] as Array<number>)
-    const inFlight = limitRows.map(() => 0)
-    for (let round = 0; round < rounds; round++) {
-      for (let k = 0; k < limitRows.length; k++) {
-        const i = (k + round) % limitRows.length
-        await control(info, "reset-stats", "POST")
-        rate[i]!.push(calls / ((await measure(() => limitRows[i]!.run())).wallMs / 1000))
-        const stats = await control(info, "stats") as { maxInFlight: number; responses: Record<string, number> }
-        if ((stats.responses["420"] ?? 0) > 0) throw new Error(`${limitRows[i]!.label}: ${stats.responses["420"]} answers 420`)
-        inFlight[i] = Math.max(inFlight[i]!, stats.maxInFlight)
-      }
-      progress(`  limit round ${round + 1}/${rounds}: ${limitRows.map((r, i) => `${r.label} ${rate[i]!.at(-1)!.toFixed(0)}/s`).join(", ")}`)
-    }
-    await control(info, "latency?millis=0", "POST")
-
-    console.log(`\n## CPU per decoded page: getChatHistory, 100 messages (the fixed page), layerUndici; ${rounds} rounds of ${pages} sequential pages, median (min–max)\n`)
-    console.log("| client | CPU µs/page | × floor (same round) |")
-    console.log("|---|---:|---:|")
-    for (const [i, row] of pageRows.entries()) {
-      console.log(`| ${row.label} | ${fmtSpread(spread(cpu[i]!), 0)} | ${fmtSpread(spread(cpu[i]!.map((us, r) => us / cpu[0]![r]!)), 2, "×")} |`)
-    }
-    console.log(`\n## At the parallel limit: ${calls} getChat calls, simulator latency ${latency} ms (ideal ${4000 / latency} calls/s); ${rounds} rounds, median (min–max)\n`)
-    console.log("| client | calls/s | share of raw undici (same round) | most in flight |")
-    console.log("|---|---:|---:|---:|")
-    for (const [i, row] of limitRows.entries()) {
-      console.log(`| ${row.label} | ${fmtSpread(spread(rate[i]!), 0)} | ${fmtSpread(spread(rate[i]!.map((x, r) => 100 * x / rate[0]![r]!)), 1, "%")} | ${inFlight[i]} |`)
     }
   } finally {
-    await control(info, "latency?millis=0", "POST").catch(() => undefined)
-    await server.close()
+    await stopServer(child)
   }
-  process.exit(0)
+  console.log(`\n${rounds} rounds; each figure measured in a process of its own with its baseline; median (min–max) of the rounds.\n`)
+  console.log("| version | history page: CPU µs/page | floor (undici.request + JSON.parse) µs/page, same process | × floor | at the limit: calls/s | raw undici calls/s, same process | share of raw undici |")
+  console.log("|---|---:|---:|---:|---:|---:|---:|")
+  for (const [i, v] of versions.entries()) {
+    const f = figures[i]!
+    console.log(`| ${v.label} | ${fmtSpread(spread(f.libraryUs), 0)} | ${fmtSpread(spread(f.floorUs), 0)} | ${fmtSpread(spread(f.ratio), 2, "×")} | ${fmtSpread(spread(f.callsPerSecond), 0)} | ${fmtSpread(spread(f.undiciPerSecond), 0)} | ${fmtSpread(spread(f.share.map((x) => 100 * x)), 1, "%")} |`)
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main()
