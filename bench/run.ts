@@ -19,7 +19,7 @@ import { join } from "node:path"
 import { availableParallelism, cpus, totalmem } from "node:os"
 import type { DecodeResult } from "./decode.js"
 import { type LimitResult, limitTable } from "./limit.js"
-import { args, fmt, fmtSpread, resultPrefix, spread, startServer, stopServer } from "./lib.js"
+import { args, fmt, fmtSpread, runScript, spread, startServer, stopServer } from "./lib.js"
 import type { MemoryResult } from "./memory.js"
 import type { PagesResult } from "./pages.js"
 import { type RedisResult, redisTable } from "./redis.js"
@@ -34,19 +34,7 @@ const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js"
 
 /** Runs a section script in a fresh process and returns its result line. */
 const section = <A>(script: string, scriptArgs: ReadonlyArray<string>, env: Record<string, string>, execArgs: ReadonlyArray<string> = []): Promise<A> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...execArgs, "--import", "tsx", `${here}${script}${ext}`, ...scriptArgs], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, ...env }
-    })
-    let out = ""
-    child.stdout.on("data", (chunk) => (out += chunk))
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith(resultPrefix))
-      if (code !== 0 || line === undefined) return reject(new Error(`${script} exited with ${code}\n${out}`))
-      resolve(JSON.parse(line.slice(resultPrefix.length)) as A)
-    })
-  })
+  runScript<A>(`${here}${script}${ext}`, scriptArgs, env, execArgs)
 
 const lines: Array<string> = []
 const print = (text = "") => {

@@ -13,31 +13,13 @@
  * the same as this one's), and this checkout's `bench/limit.ts --rounds 1 --src DIR`. Each round
  * runs every version once, in a rotating order; the figures are the medians of the rounds (min–max).
  */
-import { spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import type { LimitResult } from "./limit.js"
-import { args, fmtSpread, progress, resultPrefix, spread, startServer, stopServer } from "./lib.js"
+import { args, fmtSpread, progress, runScript, spread, startServer, stopServer } from "./lib.js"
 import type { PagesResult } from "./pages.js"
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "")
-
-/** Runs a bench script in a fresh process against the running bench server; returns its result line. */
-const runScript = <A>(script: string, scriptArgs: ReadonlyArray<string>, server: string): Promise<A> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...scriptArgs], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, BENCH_SERVER: server, BENCH_QUIET: "1" }
-    })
-    let out = ""
-    child.stdout.on("data", (chunk) => (out += chunk))
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith(resultPrefix))
-      if (code !== 0 || line === undefined) return reject(new Error(`${script} exited with ${code}\n${out}`))
-      resolve(JSON.parse(line.slice(resultPrefix.length)) as A)
-    })
-  })
 
 interface Figures {
   readonly floorUs: Array<number>
@@ -64,7 +46,8 @@ const main = async () => {
   }
   const figures = versions.map((): Figures => ({ floorUs: [], libraryUs: [], ratio: [], share: [], callsPerSecond: [], undiciPerSecond: [] }))
   const { info, child } = await startServer()
-  const server = JSON.stringify(info)
+  // every script's server is this one; quiet, as under `bench/run.ts`
+  const server = { BENCH_SERVER: JSON.stringify(info), BENCH_QUIET: "1" }
   try {
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < versions.length; k++) {
