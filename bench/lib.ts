@@ -112,6 +112,27 @@ export const connectServer = async (): Promise<{ readonly info: ServerInfo; read
 /** The prefix of the result line a section script prints for `bench/run.ts`. */
 export const resultPrefix = "BENCH_RESULT "
 
+/** Runs a section script (a path) in a fresh process under tsx and returns the result it reports. */
+export const runScript = <A>(
+  script: string,
+  scriptArgs: ReadonlyArray<string>,
+  env: Record<string, string>,
+  execArgs: ReadonlyArray<string> = []
+): Promise<A> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...execArgs, "--import", "tsx", script, ...scriptArgs], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, ...env }
+    })
+    let out = ""
+    child.stdout!.on("data", (chunk) => (out += chunk))
+    child.on("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith(resultPrefix))
+      if (code !== 0 || line === undefined) return reject(new Error(`${script} exited with ${code}\n${out}`))
+      resolve(JSON.parse(line.slice(resultPrefix.length)) as A)
+    })
+  })
+
 /** Prints the result of a section script. */
 export const report = (result: unknown): void => {
   process.stdout.write(resultPrefix + JSON.stringify(result) + "\n")

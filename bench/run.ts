@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: every benchmark of the client, with the server in its own process.
  *
- *   npm run bench [-- --quick] [-- --only pages,decode,memory,throughput,redis] [-- --json FILE] [-- --skip-check] [-- --save]
+ *   npm run bench [-- --quick] [-- --only pages,decode,memory,throughput,redis,limit] [-- --json FILE] [-- --skip-check] [-- --save]
  *
  * Checks first that the client's fast decoding paths decode as the schemas do (`bench/equivalence.ts`).
  * Then starts `bench/server.ts` (the simulator, and fixed pages next to it) in one process, runs each
  * section in a fresh client process (`bench/pages.ts`, `bench/decode.ts`, `bench/memory.ts` once
- * per run, `bench/throughput.ts`), and prints the figures as Markdown tables: median of the rounds,
+ * per run, `bench/throughput.ts`, `bench/limit.ts`, `bench/redis.ts`), and prints the figures as Markdown tables: median of the rounds,
  * with min and max, and last the summary: each target of `bench/targets.ts` with its verdict (met or
  * not met). `--quick` runs fewer rounds (for a smoke test; not for figures). The output also goes to
  * `.bench/latest.md` (and the raw figures to `.bench/latest.json`); with `--save`, to
@@ -18,7 +18,8 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { availableParallelism, cpus, totalmem } from "node:os"
 import type { DecodeResult } from "./decode.js"
-import { args, fmt, fmtSpread, resultPrefix, spread, startServer, stopServer } from "./lib.js"
+import { type LimitResult, limitTable } from "./limit.js"
+import { args, fmt, fmtSpread, runScript, spread, startServer, stopServer } from "./lib.js"
 import type { MemoryResult } from "./memory.js"
 import type { PagesResult } from "./pages.js"
 import { type RedisResult, redisTable } from "./redis.js"
@@ -27,25 +28,13 @@ import type { ThroughputResult } from "./throughput.js"
 
 const options = args()
 const quick = options.has("quick")
-const sections = options.get("only")?.split(",") ?? ["pages", "decode", "memory", "throughput", "redis"]
+const sections = options.get("only")?.split(",") ?? ["pages", "decode", "memory", "throughput", "redis", "limit"]
 const here = new URL(".", import.meta.url).pathname
 const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js"
 
 /** Runs a section script in a fresh process and returns its result line. */
 const section = <A>(script: string, scriptArgs: ReadonlyArray<string>, env: Record<string, string>, execArgs: ReadonlyArray<string> = []): Promise<A> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...execArgs, "--import", "tsx", `${here}${script}${ext}`, ...scriptArgs], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, ...env }
-    })
-    let out = ""
-    child.stdout.on("data", (chunk) => (out += chunk))
-    child.on("exit", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith(resultPrefix))
-      if (code !== 0 || line === undefined) return reject(new Error(`${script} exited with ${code}\n${out}`))
-      resolve(JSON.parse(line.slice(resultPrefix.length)) as A)
-    })
-  })
+  runScript<A>(`${here}${script}${ext}`, scriptArgs, env, execArgs)
 
 const lines: Array<string> = []
 const print = (text = "") => {
@@ -195,6 +184,14 @@ try {
     const r = await section<RedisResult>("redis", ["--rounds", String(rounds)], env)
     results["redis"] = r
     for (const line of redisTable(r)) print(line)
+  }
+
+  if (sections.includes("limit")) {
+    const rounds = quick ? 1 : 7
+    console.error(`section 6: one process at the parallel limit (${rounds} rounds)`)
+    const r = await section<LimitResult>("limit", ["--rounds", String(rounds)], env)
+    results.limit = r
+    for (const line of limitTable(r)) print(line)
   }
 
   print()

@@ -8,6 +8,7 @@ import type { MemoryResult } from "./memory.js"
 import type { PagesResult } from "./pages.js"
 import type { RedisResult } from "./redis.js"
 import type { DecodeResult } from "./decode.js"
+import type { LimitResult } from "./limit.js"
 import type { ThroughputResult } from "./throughput.js"
 
 /** What a run measured, by section (absent when the section did not run). */
@@ -17,6 +18,7 @@ export interface Results {
   readonly memory?: Readonly<Record<string, ReadonlyArray<MemoryResult>>>
   readonly throughput?: ThroughputResult
   readonly redis?: RedisResult
+  readonly limit?: LimitResult
 }
 
 /** One target, what was measured against it, and whether it was met (`undefined`: no target, or not measured). */
@@ -38,6 +40,9 @@ export const minSpeedup = 3.5
 
 /** Target 5: several processes through the Redis gate reach this share of one process's throughput (issue 11). */
 export const minRedisShare = 0.9
+
+/** Target 6: one process at the parallel limit reaches this share of raw `undici.request`'s throughput (issue 11). */
+export const minLimitShare = 0.95
 
 const notMeasured = (what: string, target: string): Verdict => ({ what, target, result: "not measured", met: undefined })
 
@@ -124,6 +129,21 @@ export const verdicts = (results: Results): ReadonlyArray<Verdict> => {
       target: redisTarget,
       result: `${results.redis.processes} processes: ${Math.round(share * 100)}% (median), ${answers420} parallel-limit 420s`,
       met: share >= minRedisShare && answers420 === 0
+    })
+  }
+
+  const limitTarget = `≥ ${Math.round(minLimitShare * 100)}% of raw \`undici.request\` (4 workers), no 420`
+  const limitWhat = "6. One process at the parallel limit: `getChat`, 20 ms latency, the client at `concurrency: 8` against raw `undici.request` with 4 workers (section 6)"
+  const l = results.limit
+  if (l === undefined) out.push(notMeasured(limitWhat, limitTarget))
+  else {
+    const share = spread(l.share).median
+    const answers420 = [...l.undici, ...l.client].reduce((n, r) => n + r.status420, 0)
+    out.push({
+      what: limitWhat,
+      target: limitTarget,
+      result: `${fmtSpread(spread(l.share.map((x) => x * 100)), 1, "%")}, ${answers420} answers 420, at most ${Math.max(...l.client.map((r) => r.maxInFlight))} in flight`,
+      met: share >= minLimitShare && answers420 === 0
     })
   }
   return out

@@ -14,13 +14,15 @@
  *   (or, with `fallback: "memory"`, waits at the process's own gate), and the quota store fails open:
  *   the client logs a warning and sends, and the market's headers stay the authority.
  *
- * Needs the `redis` package (node-redis), an optional peer dependency.
+ * Needs the `redis` package (node-redis), an optional peer dependency, loaded when {@link layer} or
+ * {@link layerConfig} opens a connection (without it they fail, naming the package and its install);
+ * {@link make} and {@link layerClient} take a client of yours.
  *
  * @since 0.2.0
  */
 import { Config, ConfigError, Context, Duration, Effect, Layer, Redacted, Scope } from "effect"
-import { createClient } from "redis"
 import { ChatsGate, ChatsQuotaStore, type Gate, marketParallelLimit, type QuotaStore } from "./ChatsLimiter.js"
+import { nodeRedis } from "./internal/peers.js"
 import * as Connection from "./internal/redis/connection.js"
 import * as RedisGate from "./internal/redis/gate.js"
 import * as RedisQuotaStore from "./internal/redis/quotaStore.js"
@@ -178,6 +180,7 @@ export const layer = (options: UrlOptions): Layer.Layer<ChatsGate | ChatsQuotaSt
   Layer.scopedContext(Effect.gen(function*() {
     const url = Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url
     const timeout = Duration.decode(options.timeout ?? defaultTimeout)
+    const { createClient } = yield* Effect.promise(() => nodeRedis("effect-yandex-market-chats/redis"))
     const client = yield* Effect.acquireRelease(
       Effect.try({
         try: () =>

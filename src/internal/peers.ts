@@ -12,7 +12,8 @@ export const peerRanges = {
   "effect": "^3.22.2",
   "@effect/platform": "^0.97.2",
   "@effect/platform-node": "^0.108.2",
-  "@effect/cli": "^0.77.2"
+  "@effect/cli": "^0.77.2",
+  "redis": "^6.0.0"
 } as const
 
 /** The name of a peer dependency. */
@@ -60,3 +61,6 @@ export const missingPeers = async (names: ReadonlyArray<Peer>): Promise<Array<Pe
 /** `@effect/platform-node`'s HTTP server, loaded when one of this package's servers starts. */
 export const nodeHttpServer = (part: string) =>
   importPeer(part, "@effect/platform-node", () => import("@effect/platform-node/NodeHttpServer"))
+
+/** node-redis, loaded when a layer of `effect-yandex-market-chats/redis` opens a connection of its own. */
+export const nodeRedis = (part: string) => importPeer(part, "redis", () => import("redis"))

@@ -35,6 +35,8 @@ export interface SimulatorAddress {
   readonly url: string
   readonly businessId: number
   readonly apiKey: string
+  /** A redis-server run by the caller, for the installs that say they need one (`redis: true`). */
+  readonly redisUrl?: string | undefined
 }
 
 /** One supported install. */
@@ -48,6 +50,8 @@ export interface Install {
   readonly run: (sim: SimulatorAddress) => { readonly args: ReadonlyArray<string>; readonly env?: Record<string, string> }
   /** what the program prints when it works */
   readonly works: RegExp
+  /** whether the program needs a redis-server (its URL comes as `redisUrl`) */
+  readonly redis?: boolean
 }
 
 /** The installed path of one of the package's commands, from its package.json. */
@@ -78,8 +82,15 @@ export const installs: ReadonlyArray<Install> = [
       env: { YANDEX_MARKET_BASE_URL: sim.url, YANDEX_MARKET_BUSINESS_ID: String(sim.businessId), YANDEX_MARKET_API_KEY: sim.apiKey }
     }),
     works: /^\{"chatId":\d+/m
+  },
+  {
+    name: "the Redis gate and quota store",
+    adds: ["redis"],
+    files: ["test/package/programs/redis.mjs"],
+    run: (sim) => ({ args: ["redis.mjs", sim.url, String(sim.businessId), sim.apiKey, sim.redisUrl ?? ""] }),
+    works: /\{"calls":12,"inFlight":[1-4],"redisKeys":true\}/,
+    redis: true
   }
-  // the Redis parts: { name: "Redis", adds: ["redis"], files: [...], run: ..., works: ... }
 ]
 
 /** Packs the package into `destination` (building it first unless `build` is false); returns the tarball's path and files. */

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os"
 import { dirname, join, normalize } from "node:path"
 import { peerRanges } from "../../src/internal/peers.js"
 import * as Simulator from "../../src/Simulator.js"
+import { redisAvailable, type RedisServer, startRedis } from "../redis/server.js"
 import { type Install, installs, makeConsumer, makeInstall, manifest, pack, requiredPeers, root, runCommand } from "./installs.js"
 
 const work = mkdtempSync(join(tmpdir(), "ymc-pack-"))
@@ -83,10 +84,17 @@ describe("the packed package", () => {
   describe("each supported install", () => {
     const scope = Effect.runSync(Scope.make())
     let sim: Simulator.Service
+    // a redis-server for the programs that need one (skipped without it, outside CI)
+    const withRedis = installs.some((i) => i.redis === true) && redisAvailable("test/package: the Redis install's program")
+    let redis: RedisServer | undefined
     beforeAll(async () => {
       sim = await Effect.runPromise(Scope.extend(Simulator.make({ chats: 30, messages: 120 }), scope))
+      if (withRedis) redis = await startRedis()
     })
-    afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
+    afterAll(async () => {
+      await redis?.stop()
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    })
 
     /** Every program's files in every consumer folder, so that each program can be tried in each install. */
     const programFiles = installs.flatMap((i) => i.files)
@@ -97,7 +105,7 @@ describe("the packed package", () => {
     }))
 
     const tryProgram = (program: Install, install: Install) => {
-      const { args, env } = program.run(sim)
+      const { args, env } = program.run({ url: sim.url, businessId: sim.businessId, apiKey: sim.apiKey, redisUrl: redis?.url })
       return runCommand(process.execPath, args, { cwd: consumers.get(install)!, timeout: 90_000, ...(env ? { env } : {}) })
     }
 
@@ -106,7 +114,7 @@ describe("the packed package", () => {
         for (const program of installs) {
           const missing = program.adds.filter((name) => !install.adds.includes(name))
           if (missing.length === 0) {
-            it(`runs the program of ${program.name}`, async () => {
+            it.skipIf(program.redis === true && !withRedis)(`runs the program of ${program.name}`, async () => {
               const outcome = await tryProgram(program, install)
               expect(outcome.stderr).not.toMatch(/MissingPackageError|not installed/)
               expect(outcome.code, outcome.stderr).toBe(0)

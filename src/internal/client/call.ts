@@ -207,11 +207,29 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
     (error) => leavesOutcomeUnknown(error) ? new ChatsError.DeliveryUnknownError({ ...info, cause: error }) : error
   )
 
+  /**
+   * The retries, started only after a failure that is safe to retry: `Effect.retry` over the attempt,
+   * its first run handing that failure to the schedule, so that a call that succeeds at once starts
+   * no schedule (the same decisions as `Effect.retry(safeAttempt, ...)`, without its cost per call).
+   */
+  const retryAfter = (schedule: ChatsRetry.RetrySchedule) => (first: ChatsError.ChatsClientError) => {
+    let replayed = false
+    return Effect.retry(
+      Effect.suspend(() => {
+        if (replayed) return safeAttempt
+        replayed = true
+        return Effect.fail(first)
+      }),
+      { schedule: withRetryEvents(schedule, spec.operation), while: (error) => ChatsRetry.isSafeToRetry(spec.operation, error) }
+    )
+  }
+
   const retried: Effect.Effect<A, ChatsError.ChatsClientError> = Effect.flatMap(
-    ctx.schedule === false ? safeAttempt : Effect.retry(safeAttempt, {
-      schedule: withRetryEvents(ctx.schedule, spec.operation),
-      while: (error) => ChatsRetry.isSafeToRetry(spec.operation, error)
-    }),
+    ctx.schedule === false ? safeAttempt : Effect.catchIf(
+      safeAttempt,
+      (error) => ChatsRetry.isSafeToRetry(spec.operation, error),
+      retryAfter(ctx.schedule)
+    ),
     Either.match({ onLeft: Effect.fail, onRight: Effect.succeed })
   )
 
@@ -220,6 +238,7 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
     `ChatsClient.${spec.operation}`,
     {
       kind: "client",
+      captureStackTrace: false,
       attributes: chatId === undefined
         ? { "yandex_market.business_id": spec.businessId }
         : { "yandex_market.business_id": spec.businessId, "yandex_market.chat_id": chatId }
