@@ -56,7 +56,7 @@ describe.skipIf(!available)("durable notification queue (Redis Streams)", () => 
       yield* until("handled and acknowledged", Effect.map(receiver.pending, (n) => n === 0))
       expect(yield* Ref.get(handled)).toEqual(["ChatMessageSent"])
       const summary = yield* Effect.promise(() => admin.sendCommand(["XPENDING", keysOf(name).stream, "consumers"]))
-      expect((summary as Array<unknown>)[0]).toBe(0)
+      expect((summary as unknown as Array<unknown>)[0]).toBe(0)
       yield* Fiber.interrupt(consumer)
     })))
 
