@@ -60,6 +60,30 @@ describe.skipIf(!available)("durable notification queue (Redis Streams)", () => 
       yield* Fiber.interrupt(consumer)
     })))
 
+  it("consumers that hold nothing and were not seen for 10 × claimIdle are removed from the group", () =>
+    run(Effect.gen(function*() {
+      const name = fresh()
+      const admin = yield* adminClient(redis.url)
+      const consumers = Effect.promise(async () =>
+        ((await admin.sendCommand(["XINFO", "CONSUMERS", keysOf(name).stream, "consumers"])) as unknown as Array<{ name: string }>)
+          .map((c) => c.name)
+      )
+      const { receiver, send } = yield* durableReceiver(redis.url, { name, claimIdle: "20 millis" })
+      expect((yield* send(messageSent(1))).status).toBe(200)
+      // a consumer that went away without a word (as a killed process does)
+      yield* Effect.promise(() => admin.sendCommand(["XGROUP", "CREATECONSUMER", keysOf(name).stream, "consumers", "gone"]).catch(() =>
+        admin.sendCommand(["XGROUP", "CREATE", keysOf(name).stream, "consumers", "0"]).then(() =>
+          admin.sendCommand(["XGROUP", "CREATECONSUMER", keysOf(name).stream, "consumers", "gone"])
+        )
+      ))
+      expect(yield* consumers).toContain("gone")
+      yield* Effect.sleep("300 millis")
+      const consumer = yield* Effect.fork(receiver.process(() => Effect.void))
+      yield* until("the silent consumer is removed", Effect.map(consumers, (names) => !names.includes("gone")))
+      expect((yield* consumers).length).toBe(1)
+      yield* Fiber.interrupt(consumer)
+    })), 30_000)
+
   it("complete works on an event read back from Redis", () =>
     run(Effect.gen(function*() {
       const fake = makeFake((request) =>

@@ -39,7 +39,8 @@ return {1, id}
 
 /**
  * Takes over the entries idle for at least `idle` ms (their consumer died, or failed them): those
- * delivered `maxDeliveries` times already go to the dead letters, the others to the caller.
+ * delivered `maxDeliveries` times already go to the dead letters, the others to the caller. Removes
+ * the consumers that hold nothing and were not seen for 10 × `idle`.
  * KEYS: stream, dead. ARGV: group, consumer, idle (ms), count, maxDeliveries.
  * Returns {{id, fields, attempt}...}, attempt counting this delivery.
  */
@@ -57,6 +58,13 @@ for _, p in ipairs(redis.call('XPENDING', stream, group, 'IDLE', idle, '-', '+',
   else
     local got = redis.call('XCLAIM', stream, group, consumer, idle, id)[1]
     if got then table.insert(claimed, {got[1], got[2], deliveries + 1}) end
+  end
+end
+-- consumers that hold nothing and were not seen for 10 claimIdle are gone (a killed process's)
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', stream, group)) do
+  local name, pendingCount, seen = field(c, 'name'), tonumber(field(c, 'pending')), tonumber(field(c, 'idle'))
+  if name ~= consumer and pendingCount == 0 and seen and seen > 10 * idle then
+    redis.call('XGROUP', 'DELCONSUMER', stream, group, name)
   end
 end
 return claimed
