@@ -84,6 +84,28 @@ describe.skipIf(!available)("durable notification queue (Redis Streams)", () => 
       yield* Fiber.interrupt(consumer)
     })), 30_000)
 
+  it("the plain stream acknowledges an event once the next is pulled; the one a consumer failed on comes again", () =>
+    run(Effect.gen(function*() {
+      const { receiver, send } = yield* durableReceiver(redis.url, { name: fresh(), claimIdle: "200 millis" })
+      for (let id = 1; id <= 3; id++) expect((yield* send(messageSent(id))).status).toBe(200)
+      const seen = yield* Ref.make<Array<string>>([])
+      const note = (event: ChatsNotifications.Event) =>
+        Ref.update(seen, (s) => [...s, event._tag === "ChatMessageSent" ? event.messageId : event._tag])
+      // a consumer that dies on message 2
+      const failed = yield* receiver.events.pipe(
+        Stream.runForEach((event) =>
+          Effect.zipRight(note(event), event._tag === "ChatMessageSent" && event.messageId === "2" ? Effect.fail("boom") : Effect.void)
+        ),
+        Effect.flip
+      )
+      expect(failed).toBe("boom")
+      expect(yield* receiver.pending).toBe(2) // 1 acknowledged; 2 failed, 3 read but not handled
+      const consumer = yield* Effect.fork(receiver.events.pipe(Stream.runForEach(note)))
+      yield* until("all acknowledged", Effect.map(receiver.pending, (n) => n === 0))
+      yield* Fiber.interrupt(consumer)
+      expect(yield* Ref.get(seen)).toEqual(["1", "2", "2", "3"])
+    })), 30_000)
+
   it("complete works on an event read back from Redis", () =>
     run(Effect.gen(function*() {
       const fake = makeFake((request) =>
