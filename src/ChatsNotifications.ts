@@ -555,7 +555,7 @@ const settle = <E, R>(delivery: Delivery, handler: (event: Event) => Effect.Effe
     if (Cause.isInterruptedOnly(exit.cause)) return Effect.void
     const reason = describeFailure(exit.cause)
     return Effect.zipRight(
-      Effect.logWarning("notification handler failed; the event will be delivered again", delivery.event._tag, reason).pipe(
+      Effect.logWarning("notification handler failed", delivery.event._tag, reason).pipe(
         Effect.annotateLogs({ module: "ChatsNotifications", id: delivery.id, attempt: delivery.attempt })
       ),
       delivery.fail(reason)
