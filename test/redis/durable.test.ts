@@ -4,7 +4,7 @@
  * copy of an event sent to two receivers; the maximum length; handler failures, dead letters and
  * replay; `complete` on an event read back from Redis.
  */
-import { Chunk, Effect, Fiber, Layer, Option, Redacted, Ref, Schedule, Stream } from "effect"
+import { Chunk, Effect, Fiber, Layer, Logger, Option, Redacted, Ref, Schedule, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as ChatsClient from "../../src/ChatsClient.js"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
@@ -105,6 +105,37 @@ describe.skipIf(!available)("durable notification queue (Redis Streams)", () => 
       yield* Fiber.interrupt(consumer)
       expect(yield* Ref.get(seen)).toEqual(["1", "2", "2", "3"])
     })), 30_000)
+
+  it("no answer, error or log shows the password of the Redis URL", async () => {
+    const password = "durable-S3cret"
+    const locked = await startRedis({ args: ["--requirepass", password] })
+    const logs: Array<string> = []
+    const collect = Logger.make(({ message }) => logs.push(Array.isArray(message) ? message.join(" ") : String(message)))
+    try {
+      await run(Effect.gen(function*() {
+        const url = `redis://:${password}@127.0.0.1:${locked.port}`
+        const { queue, receiver, send } = yield* durableReceiver(url, { name: fresh() })
+        expect((yield* send(messageSent(1))).status).toBe(200)
+        yield* Effect.promise(() => locked.kill())
+        const refused = yield* send(messageSent(2))
+        expect(refused.status).toBe(500)
+        expect(refused.text).not.toContain(password)
+        const errors = [yield* Effect.flip(receiver.pending), yield* Effect.flip(queue.deadLetters())]
+        for (const error of errors) {
+          expect(error._tag).toBe("NotificationQueueUnavailableError")
+          expect(`${error.message} ${String(error)} ${JSON.stringify(error)}`).not.toContain(password)
+        }
+        // a consumer that cannot read logs its trouble, and goes on
+        const consumer = yield* Effect.fork(receiver.process(() => Effect.void))
+        yield* until("the consumer logged its trouble", Effect.sync(() => logs.some((l) => l.includes("could not read"))))
+        yield* Fiber.interrupt(consumer)
+      }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, collect))))
+    } finally {
+      await locked.stop()
+    }
+    expect(logs.some((l) => l.includes("notification not stored"))).toBe(true)
+    expect(logs.join("\n")).not.toContain(password)
+  }, 30_000)
 
   it("complete works on an event read back from Redis", () =>
     run(Effect.gen(function*() {
