@@ -57,6 +57,7 @@ import * as ChatsClient from "./ChatsClient.js"
 import type * as ChatsError from "./ChatsError.js"
 import * as ChatsSchema from "./ChatsSchema.js"
 import { describeIssue } from "./internal/client/issues.js"
+import { invalid, positiveInt } from "./internal/configChecks.js"
 import { canonicalJson } from "./internal/notifications/canonical.js"
 import { type AddressSource, makeAllowList, secretSegmentPattern } from "./internal/notifications/guards.js"
 import { type Decoded, type ErrorType, makeHandler } from "./internal/notifications/handler.js"
@@ -720,11 +721,6 @@ export class ChatsNotifications extends Context.Tag("effect-yandex-market-chats/
   Receiver
 >() {}
 
-const invalid = (key: string, message: string) => Effect.fail(ConfigError.InvalidData([key], message))
-
-const checkPositiveInt = (key: string, value: number) =>
-  Number.isSafeInteger(value) && value > 0 ? Effect.void : invalid(key, `${key} must be a positive integer`)
-
 const checkLabel = (key: string, value: string) =>
   value.length >= 1 && value.length <= 100 ? Effect.void : invalid(key, `${key} must be 1 to 100 characters`)
 
@@ -761,9 +757,9 @@ export const make = (options: Options = {}): Effect.Effect<Receiver, ConfigError
     const secret = options.secret === undefined ? undefined : Redacted.value(options.secret)
     yield* checkLabel("name", name)
     yield* checkLabel("version", version)
-    yield* checkPositiveInt("capacity", capacity)
-    yield* checkPositiveInt("maxRemembered", maxRemembered)
-    yield* checkPositiveInt("maxBodyBytes", maxBodyBytes)
+    yield* positiveInt("capacity", capacity)
+    yield* positiveInt("maxRemembered", maxRemembered)
+    yield* positiveInt("maxBodyBytes", maxBodyBytes)
     if (!path.startsWith("/")) yield* invalid("path", "path must start with /")
     if (secret !== undefined && !secretSegmentPattern.test(secret)) {
       yield* invalid("secret", "secret must be a non-empty path segment of letters, digits and -._~")

@@ -35,6 +35,7 @@ import {
   type NotificationQueueFullError,
   type NotificationQueueUnavailableError
 } from "./ChatsNotifications.js"
+import { invalid, positiveInt } from "./internal/configChecks.js"
 import * as Connection from "./internal/redis/connection.js"
 import * as RedisGate from "./internal/redis/gate.js"
 import * as RedisNotificationQueue from "./internal/redis/notificationQueue.js"
@@ -342,9 +343,6 @@ export class DurableNotificationQueue extends Context.Tag("effect-yandex-market-
   NotificationQueue
 >() {}
 
-const invalid = (key: string, message: string) => Effect.fail(ConfigError.InvalidData([key], message))
-const positiveInt = (key: string, value: number) =>
-  Number.isSafeInteger(value) && value > 0 ? Effect.succeed(value) : invalid(key, `${key} must be a positive integer`)
 const millis = (key: string, value: Duration.DurationInput, minimum: number) =>
   Effect.flatMap(Effect.sync(() => Duration.toMillis(Duration.decode(value))), (ms) =>
     Number.isFinite(ms) && ms >= minimum ? Effect.succeed(Math.floor(ms)) : invalid(key, `${key} must be at least ${minimum} ms`))

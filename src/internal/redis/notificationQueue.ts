@@ -18,6 +18,7 @@ import {
   NotificationQueueFullError,
   NotificationQueueUnavailableError
 } from "../../ChatsNotifications.js"
+import type { DeadLetter, NotificationQueue } from "../../Redis.js"
 import type { Connection, Dedicated, RedisFailure } from "./connection.js"
 import { queueKeys, seenKey } from "./keys.js"
 import * as Scripts from "./queueScripts.js"
@@ -32,22 +33,6 @@ export interface QueueSettings {
   readonly claimIdle: number
   readonly maxDeliveries: number
   readonly batchSize: number
-}
-
-/** An event that could not be handled `maxDeliveries` times, kept in the dead-letter stream. */
-export interface DeadLetter {
-  readonly id: string
-  readonly originalId: string
-  readonly body: string
-  readonly event: Option.Option<Event>
-  readonly deliveries: number
-  readonly reason: string
-}
-
-/** The queue with its dead letters. */
-export interface DurableQueue extends EventQueue {
-  readonly deadLetters: (count?: number) => Effect.Effect<ReadonlyArray<DeadLetter>, NotificationQueueUnavailableError>
-  readonly replay: (id: string) => Effect.Effect<boolean, NotificationQueueFullError | NotificationQueueUnavailableError>
 }
 
 /** A stream entry as the scripts and `XREADGROUP` give it: id, flat fields, and which delivery this is. */
@@ -113,7 +98,7 @@ const statusOf = (reply: unknown): number => (Array.isArray(reply) ? Number(repl
 const isNoGroup = (failure: RedisFailure) => failure.description.includes("NOGROUP")
 
 /** Makes the queue. Its consumers' streams end when the scope closes. */
-export const make = (connection: Connection, settings: QueueSettings): Effect.Effect<DurableQueue, never, Scope.Scope> =>
+export const make = (connection: Connection, settings: QueueSettings): Effect.Effect<NotificationQueue, never, Scope.Scope> =>
   Effect.gen(function*() {
     const keys = queueKeys(settings.prefix, settings.name)
     const { group } = settings
@@ -272,7 +257,7 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
       Effect.mapError(unavailable)
     )
 
-    const deadLetters: DurableQueue["deadLetters"] = (count = 100) =>
+    const deadLetters: NotificationQueue["deadLetters"] = (count = 100) =>
       connection.command(keys.dead, ["XRANGE", keys.dead, "-", "+", "COUNT", count]).pipe(
         Effect.mapError(unavailable),
         Effect.map((reply) =>
@@ -291,7 +276,7 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
         )
       )
 
-    const replay: DurableQueue["replay"] = (id) =>
+    const replay: NotificationQueue["replay"] = (id) =>
       connection.run(Scripts.replay, [keys.dead, keys.stream], [id, settings.maxLength]).pipe(
         Effect.mapError(unavailable),
         Effect.flatMap((reply) => {
