@@ -137,6 +137,46 @@ describe.skipIf(!available)("durable notification queue (Redis Streams)", () => 
     expect(logs.join("\n")).not.toContain(password)
   }, 30_000)
 
+  it("with appendonly yes and appendfsync always, every event answered 200 survives Redis killed with SIGKILL", async () => {
+    const durable = await startRedis({ persistence: "aof" })
+    try {
+      await run(Effect.gen(function*() {
+        const { receiver, send } = yield* durableReceiver(durable.url, { name: "aof" })
+        for (let id = 1; id <= 20; id++) expect((yield* send(messageSent(id))).status).toBe(200)
+        yield* Effect.promise(() => durable.restart()) // SIGKILL, then a new server on the same files
+        const handled = yield* Ref.make<Array<string>>([])
+        const consumer = yield* Effect.fork(
+          receiver.process((event) => Ref.update(handled, (h) => [...h, event._tag === "ChatMessageSent" ? event.messageId : ""]))
+        )
+        yield* until("all handled", Effect.map(Ref.get(handled), (h) => h.length >= 20))
+        yield* Fiber.interrupt(consumer)
+        expect(yield* Ref.get(handled)).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)))
+      }))
+    } finally {
+      await durable.stop()
+    }
+  }, 30_000)
+
+  it("a consumer goes on after Redis restarted empty (the consumer group is made again)", () =>
+    run(Effect.gen(function*() {
+      const { receiver, send } = yield* durableReceiver(redis.url, { name: fresh(), claimIdle: "200 millis" })
+      const handled = yield* Ref.make<Array<string>>([])
+      const consumer = yield* Effect.fork(
+        receiver.process((event) => Ref.update(handled, (h) => [...h, event._tag === "ChatMessageSent" ? event.messageId : ""]))
+      )
+      expect((yield* send(messageSent(1))).status).toBe(200)
+      yield* until("the first is handled", Effect.map(Ref.get(handled), (h) => h.length === 1))
+      yield* Effect.promise(() => redis.restart())
+      let reply = yield* send(messageSent(2))
+      while (reply.status !== 200) {
+        yield* Effect.sleep("100 millis")
+        reply = yield* send(messageSent(2))
+      }
+      yield* until("the second is handled", Effect.map(Ref.get(handled), (h) => h.length === 2))
+      yield* Fiber.interrupt(consumer)
+      expect(yield* Ref.get(handled)).toEqual(["1", "2"])
+    })), 30_000)
+
   it("complete works on an event read back from Redis", () =>
     run(Effect.gen(function*() {
       const fake = makeFake((request) =>
