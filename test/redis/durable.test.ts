@@ -311,6 +311,28 @@ describe.skipIf(!available)("durable notification queue (Redis Streams)", () => 
       expect(Chunk.toReadonlyArray(handled).map((e) => e._tag === "ChatMessageSent" && e.messageId)).toEqual(["42"])
     })), 30_000)
 
+  it("an event whose consumers keep going away without a word goes to the dead letters after maxDeliveries", () =>
+    run(Effect.gen(function*() {
+      const { queue, receiver, send } = yield* durableReceiver(redis.url, { name: fresh(), maxDeliveries: 2, claimIdle: "100 millis" })
+      expect((yield* send(messageSent(9))).status).toBe(200)
+      // two consumers each take the event and stop, neither acknowledging nor failing it (as a killed process)
+      const attempts: Array<number> = []
+      for (let i = 0; i < 2; i++) {
+        const [delivery] = yield* queue.deliveries.pipe(Stream.take(1), Stream.runCollect, Effect.map(Chunk.toArray))
+        attempts.push(delivery!.attempt)
+      }
+      expect(attempts).toEqual([1, 2])
+      // the next consumer to look finds it delivered twice: a dead letter, not a third delivery
+      const handled = yield* Ref.make(0)
+      const consumer = yield* Effect.fork(receiver.process(() => Ref.update(handled, (n) => n + 1)))
+      yield* until("a dead letter", Effect.map(queue.deadLetters(), (d) => d.length === 1))
+      yield* Fiber.interrupt(consumer)
+      expect(yield* Ref.get(handled)).toBe(0)
+      const [dead] = yield* queue.deadLetters()
+      expect(dead).toMatchObject({ deliveries: 2, reason: "delivered 2 times without an acknowledgement" })
+      expect(yield* receiver.pending).toBe(0)
+    })), 30_000)
+
   it("a consumer whose handler fails once gets the event again after claimIdle, with its attempt number", () =>
     run(Effect.gen(function*() {
       const { receiver, send } = yield* durableReceiver(redis.url, { name: fresh(), claimIdle: "200 millis" })

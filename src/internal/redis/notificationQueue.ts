@@ -7,7 +7,7 @@
  */
 import { hostname } from "node:os"
 import { randomUUID } from "node:crypto"
-import { Chunk, Deferred, Duration, Effect, Either, Option, Schedule, type Scope, Stream } from "effect"
+import { Array as Arr, Chunk, Deferred, Duration, Effect, Either, Option, Schedule, type Scope, Stream } from "effect"
 import {
   type Delivery,
   decodeNotification,
@@ -222,7 +222,7 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
 
         const batch: Effect.Effect<Chunk.Chunk<Delivery>> = nextEntries.pipe(
           Effect.flatMap((entries) => Effect.forEach(entries, toDelivery)),
-          Effect.map((deliveries) => Chunk.fromIterable(Option.all(deliveries.filter(Option.isSome)).pipe(Option.getOrElse(() => [])))),
+          Effect.map((deliveries) => Chunk.fromIterable(Arr.getSomes(deliveries))),
           Effect.catchAll((failure) =>
             Effect.logWarning("could not read notifications from Redis; trying again", failure.description).pipe(
               Effect.zipRight(Effect.sleep(Duration.millis(Math.min(1000, settings.claimIdle)))),
