@@ -149,6 +149,7 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
     /** One consumer: a stream of deliveries, on a connection of its own for the blocking reads. */
     const consume = (dedicated: Dedicated, consumer: string): Effect.Effect<Stream.Stream<Delivery>, never, Scope.Scope> =>
       Effect.gen(function*() {
+        const annotate = Effect.annotateLogs({ module: "ChatsNotifications", queue: settings.name, consumer })
         const held = new Set<string>()
         const blockMillis = Math.max(50, Math.min(Math.floor(settings.claimIdle / 2), 2000))
         let nextClaimAt = 0
@@ -176,7 +177,8 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
               Effect.catchAll((failure) =>
                 Effect.logWarning("could not acknowledge a notification; it will be delivered again", entry.id, failure.description)
               ),
-              Effect.asVoid
+              Effect.asVoid,
+              annotate
             ),
             fail: (reason) =>
               entry.attempt < settings.maxDeliveries
@@ -191,7 +193,8 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
                   Effect.catchAll((failure) =>
                     Effect.logWarning("could not move a notification to the dead letters; it will be delivered again", failure.description)
                   ),
-                  Effect.asVoid
+                  Effect.asVoid,
+                  annotate
                 )
           }))
         }
@@ -228,7 +231,8 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
               Effect.zipRight(Effect.sleep(Duration.millis(Math.min(1000, settings.claimIdle)))),
               Effect.as(Chunk.empty<Delivery>())
             )
-          )
+          ),
+          annotate
         )
 
         // the heartbeat: the entries held are claimed again (idle time reset, no delivery counted) every third of claimIdle
@@ -246,7 +250,7 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
         )
         yield* Effect.ignore(ensureGroup)
         return Stream.repeatEffectChunk(batch)
-      }).pipe(Effect.annotateLogs({ module: "ChatsNotifications", queue: settings.name, consumer }))
+      })
 
     const deliveries: Stream.Stream<Delivery> = Stream.unwrapScoped(
       Effect.flatMap(connection.dedicated, (dedicated) => consume(dedicated, `${consumerBase}:${++consumers}`))
