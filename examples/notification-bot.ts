@@ -5,11 +5,15 @@
  *   YANDEX_MARKET_API_KEY=... NOTIFICATIONS_PORT=8080 node --import tsx examples/notification-bot.ts
  *
  * Try it against the simulator: start the bot, then `npm run simulator -- --notify <the URL it prints>`.
+ *
+ * With `REDIS_URL` set, the events wait in a Redis Stream (`Redis.layerNotificationQueue`): the market's
+ * 200 comes once the event is stored, and an event the bot failed on, or was killed on, comes again.
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
-import { Config, Console, Effect, Layer, Redacted, Stream } from "effect"
+import { Config, type ConfigError, Console, Effect, Layer, Option, Redacted } from "effect"
 import { ChatsClient } from "effect-yandex-market-chats"
 import * as ChatsNotifications from "effect-yandex-market-chats/notifications"
+import * as Redis from "effect-yandex-market-chats/redis"
 
 /** The answer to a customer's message. */
 const reply = (text: string | undefined) =>
@@ -23,9 +27,12 @@ const program = Effect.gen(function*() {
   const notifications = yield* ChatsNotifications.ChatsNotifications
   const chats = yield* ChatsClient.ChatsClient
 
-  /** Answers one new message if a customer wrote it; a failure is logged and the bot goes on. */
-  const handle = (event: ChatsNotifications.ChatMessageSent) =>
-    ChatsNotifications.complete(event).pipe(
+  /**
+   * Answers one new message if a customer wrote it. A failure fails the handler: logged, and with the
+   * Redis queue the event comes again later (the bot may then answer twice: at-least-once).
+   */
+  const handle = (event: ChatsNotifications.Event) =>
+    event._tag !== "ChatMessageSent" ? Effect.void : ChatsNotifications.complete(event).pipe(
       Effect.flatMap(({ chatMessage }) =>
         // the market notifies every message, the bot's own answers included: answer only the customer
         chatMessage.sender !== "CUSTOMER"
@@ -33,19 +40,27 @@ const program = Effect.gen(function*() {
           : chats.sendMessageToChat({ businessId: event.businessId, chatId: event.chatId, message: reply(chatMessage.message) })
             .pipe(Effect.zipRight(Console.log(`answered chat ${event.chatId} (message ${event.messageId})`)))
       ),
-      Effect.catchAll((error) => Console.error(`chat ${event.chatId}: ${error.message}`))
+      // an id the chats API cannot take will not get better by waiting
+      Effect.catchTag("UnusableIdError", (error) => Console.error(`chat ${event.chatId}: ${error.message}`))
     )
 
-  yield* notifications.events.pipe(
-    Stream.filter((event): event is ChatsNotifications.ChatMessageSent => event._tag === "ChatMessageSent"),
-    Stream.runForEach(handle)
-  )
+  // each event is acknowledged when `handle` succeeds
+  yield* notifications.process(handle)
 })
+
+/** With REDIS_URL, the durable queue over Redis Streams; without it, the receiver's in-memory queue. */
+const Queue = Layer.unwrapEffect(
+  Effect.map(Config.option(Config.redacted("REDIS_URL")), (url): Layer.Layer<never, ConfigError.ConfigError> =>
+    Option.match(url, {
+      onNone: () => Layer.empty,
+      onSome: (url) => Redis.layerNotificationQueue({ url, name: "notification-bot" })
+    }))
+)
 
 const Notifications = Layer.unwrapEffect(
   Effect.map(Config.integer("NOTIFICATIONS_PORT").pipe(Config.withDefault(0)), (port) =>
     ChatsNotifications.layerServer({ port, name: "notification-bot", version: "1.0.0" }))
-)
+).pipe(Layer.provide(Queue))
 
 program.pipe(
   Effect.provide(Layer.mergeAll(Notifications, ChatsClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici)))),

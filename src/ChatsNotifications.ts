@@ -6,9 +6,9 @@
  * a helper that completes an event with the chat or message it is about.
  *
  * How it answers:
- * - `PING`: 200 `{ version, name, time }` at once; pings are not put on the stream.
- * - any other well-formed notification: 200 as soon as the event is queued, before
- *   the consumer of the stream has seen it.
+ * - `PING`: 200 `{ version, name, time }` at once, without touching the queue; pings are not put on the stream.
+ * - any other well-formed notification: 200 as soon as the event is stored in the receiver's
+ *   queue, before the consumer of the stream has seen it.
  * - the same notification again within the duplicate window (see `duplicateKey`): 200
  *   as well, and it is not queued a second time. Not `DUPLICATED_EVENT`: the first copy
  *   was accepted, and an error answer would only tell the market that delivery failed.
@@ -17,12 +17,15 @@
  *   400 `{ error: { type: "WRONG_EVENT_FORMAT", message } }`. Every body the description
  *   allows is accepted: `messageId` any string, `chatId` any int64, `businessId` any
  *   int64 of at least 1, dates any ISO 8601 date-time with an offset.
- * - the queue is full: 500 `{ error: { type: "UNKNOWN", message } }`, so that the
- *   market sends it again later; it is not remembered as seen.
+ * - the queue is full, or cannot store the event (its store out of reach): 500
+ *   `{ error: { type: "UNKNOWN", message } }`, so that the market sends it again later; it is
+ *   not remembered as seen.
  * - a sender outside `allowedSources`: 403; a path without the `secret` segment: 404.
  *
- * The 200 means "queued in memory": events still queued when the receiver's scope closes
- * are lost, so persist what must survive a restart as soon as it comes off the stream.
+ * The queue is a seam (`EventQueue`, provided through `ChatsEventQueue`). The default is in memory:
+ * its 200 means "queued in memory", and events still queued when the receiver's scope closes are
+ * lost. `effect-yandex-market-chats/redis` provides a durable one over Redis Streams (at-least-once,
+ * shared by several receivers and consumers, with dead letters).
  *
  * @since 0.1.0
  */
@@ -30,6 +33,8 @@ import * as Http from "node:http"
 import { type HttpApp, HttpRouter, type HttpServerRequest } from "@effect/platform"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import {
+  Cause,
+  Chunk,
   ConfigError,
   Context,
   Data,
@@ -38,10 +43,10 @@ import {
   Effect,
   Either,
   Equal,
+  Exit,
   Layer,
   Option,
   ParseResult,
-  Queue,
   Redacted,
   Schema,
   type Scope,
@@ -52,9 +57,11 @@ import * as ChatsClient from "./ChatsClient.js"
 import type * as ChatsError from "./ChatsError.js"
 import * as ChatsSchema from "./ChatsSchema.js"
 import { describeIssue } from "./internal/client/issues.js"
+import { invalid, positiveInt } from "./internal/configChecks.js"
 import { canonicalJson } from "./internal/notifications/canonical.js"
 import { type AddressSource, makeAllowList, secretSegmentPattern } from "./internal/notifications/guards.js"
 import { type Decoded, type ErrorType, makeHandler } from "./internal/notifications/handler.js"
+import { makeMemoryQueue } from "./internal/notifications/memoryQueue.js"
 import { makeSeenWindow } from "./internal/notifications/seen.js"
 import { nodeHttpServer } from "./internal/peers.js"
 
@@ -423,6 +430,172 @@ export const duplicateKey = (event: Event): string => {
 }
 
 // -----------------------------------------------------------------------------
+// The queue between the receiver and its consumers
+// -----------------------------------------------------------------------------
+
+/**
+ * The receiver's queue is full (the in-memory `capacity`, or a durable queue's maximum length): the
+ * event was not stored, and the market is answered 500 so that it sends it again later.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class NotificationQueueFullError extends Schema.TaggedError<NotificationQueueFullError>()(
+  "NotificationQueueFullError",
+  { description: Schema.String }
+) {
+  /** What is full. */
+  override get message(): string {
+    return this.description
+  }
+}
+
+/**
+ * The receiver's queue could not answer (a durable queue's store out of reach, or too slow): the
+ * event may not be stored, and the market is answered 500 so that it sends it again later.
+ * The description never holds a credential.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class NotificationQueueUnavailableError extends Schema.TaggedError<NotificationQueueUnavailableError>()(
+  "NotificationQueueUnavailableError",
+  { description: Schema.String }
+) {
+  /** What failed, without credentials. */
+  override get message(): string {
+    return this.description
+  }
+}
+
+/**
+ * An event handed to a consumer by the receiver's queue, to be acknowledged once handled.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Delivery {
+  /** The event. */
+  readonly event: Event
+  /** Its id in the queue (a Redis stream entry id, or `memory:<n>`). */
+  readonly id: string
+  /** How many times it was handed out, this one included (1 the first time). */
+  readonly attempt: number
+  /** Marks it handled: it is not delivered again. A failure is logged, and the event comes again later. */
+  readonly ack: Effect.Effect<void>
+  /** Marks the attempt failed: a durable queue delivers it again after its idle time, or moves it to the dead letters. */
+  readonly fail: (reason: string) => Effect.Effect<void>
+}
+
+/**
+ * The seam between the receiver and its consumers: where an event goes before the market gets its 200,
+ * and where consumers take it from. The in-memory queue is the default; `Redis.layerNotificationQueue`
+ * provides a durable one.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EventQueue {
+  /**
+   * Stores an event unless it is a repeat (by `duplicateKey`) of one stored within the duplicate
+   * window; the receiver answers the market 200 only once this succeeds.
+   */
+  readonly offer: (
+    event: Event
+  ) => Effect.Effect<"stored" | "duplicate", NotificationQueueFullError | NotificationQueueUnavailableError>
+  /** The events for this consumer, each to be acknowledged; ends when the queue's scope closes. */
+  readonly deliveries: Stream.Stream<Delivery>
+  /** How many events are stored and not yet acknowledged (in memory: waiting for the consumer). */
+  readonly pending: Effect.Effect<number, NotificationQueueUnavailableError>
+}
+
+/**
+ * The queue a receiver built by `make`, `layer` or `layerServer` uses when one is in the context;
+ * without it, each receiver has its own in-memory queue (`capacity`, `duplicateWindow`).
+ *
+ * @since 0.2.0
+ * @category tags
+ */
+export class ChatsEventQueue extends Context.Tag("effect-yandex-market-chats/ChatsEventQueue")<
+  ChatsEventQueue,
+  EventQueue
+>() {}
+
+/**
+ * Settings of `Receiver.process`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ProcessOptions {
+  /** How many events are handled at once. Default 1 (in arrival order, redeliveries aside). */
+  readonly concurrency?: number | undefined
+}
+
+/**
+ * Lets the event loop run (a macrotask, not a microtask) before each event is handed over, so
+ * that a consumer doing synchronous work between events cannot hold back the answers to the
+ * market (a PING must be answered within 1 s). Independent of the Clock, so TestClock is unaffected.
+ */
+const yieldToEventLoop: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
+/** A failure of a handler as a short text for the logs and the dead letters. */
+const describeFailure = (cause: Cause.Cause<unknown>): string => {
+  const error = Cause.squash(cause)
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text
+}
+
+/** Runs the handler on one delivery: acknowledged on success, failed otherwise, left alone when interrupted. */
+const settle = <E, R>(delivery: Delivery, handler: (event: Event) => Effect.Effect<void, E, R>) =>
+  Effect.flatMap(Effect.exit(Effect.suspend(() => handler(delivery.event))), (exit) => {
+    if (Exit.isSuccess(exit)) return delivery.ack
+    if (Cause.isInterruptedOnly(exit.cause)) return Effect.void
+    const reason = describeFailure(exit.cause)
+    return Effect.zipRight(
+      Effect.logWarning("notification handler failed", delivery.event._tag, reason).pipe(
+        Effect.annotateLogs({ module: "ChatsNotifications", id: delivery.id, attempt: delivery.attempt })
+      ),
+      delivery.fail(reason)
+    )
+  })
+
+/** Consumes a queue with a handler, acknowledging each event it handles. */
+const processQueue = (queue: EventQueue) =>
+<E, R>(handler: (event: Event) => Effect.Effect<void, E, R>, options: ProcessOptions = {}): Effect.Effect<void, never, R> =>
+  queue.deliveries.pipe(
+    Stream.tap(() => yieldToEventLoop),
+    Stream.mapEffect((delivery) => settle(delivery, handler), { concurrency: options.concurrency ?? 1, unordered: true }),
+    Stream.runDrain
+  )
+
+/**
+ * The plain stream of a queue: one event at a time, each acknowledged when the next one is pulled
+ * (that is, once the consumer of the stream is done with it).
+ */
+const eventsOf = (queue: EventQueue): Stream.Stream<Event> =>
+  Stream.unwrapScoped(Effect.map(Stream.toPull(Stream.rechunk(queue.deliveries, 1)), (pull) => {
+    let previous: ReadonlyArray<Delivery> = []
+    const ackPrevious = Effect.suspend(() => {
+      const done = previous
+      previous = []
+      return Effect.forEach(done, (delivery) => delivery.ack, { discard: true })
+    })
+    return Stream.repeatEffectChunkOption(
+      ackPrevious.pipe(
+        Effect.zipRight(pull),
+        Effect.map((chunk) => {
+          previous = Array.from(chunk)
+          return Chunk.map(chunk, (delivery) => delivery.event)
+        })
+      )
+    )
+  })).pipe(Stream.tap(() => yieldToEventLoop))
+
+// -----------------------------------------------------------------------------
 // Receiver
 // -----------------------------------------------------------------------------
 
@@ -489,11 +662,17 @@ export interface Options {
    * `"x-forwarded-for"` (its last entry) when a trusted reverse proxy stands in front.
    */
   readonly addressSource?: AddressSource | undefined
-  /** How many events may wait for the consumer; beyond that the market is answered 500. Default 1000. */
+  /**
+   * How many events may wait for the consumer; beyond that the market is answered 500. Default 1000.
+   * In-memory queue only (a `ChatsEventQueue` in the context has its own bound).
+   */
   readonly capacity?: number | undefined
-  /** How long an accepted notification is remembered to drop its repeats; 0 turns it off. Default 1 hour. */
+  /**
+   * How long an accepted notification is remembered to drop its repeats; 0 turns it off. Default 1 hour.
+   * In-memory queue only (a `ChatsEventQueue` in the context has its own window).
+   */
   readonly duplicateWindow?: Duration.DurationInput | undefined
-  /** At most this many notifications are remembered at once (the oldest are forgotten first). Default 100,000. */
+  /** At most this many notifications are remembered at once (the oldest are forgotten first). Default 100,000. In-memory queue only. */
   readonly maxRemembered?: number | undefined
   /** The largest body read, in bytes; a longer one is answered 400. Default 1 MiB. */
   readonly maxBodyBytes?: number | undefined
@@ -510,10 +689,25 @@ export interface Receiver {
   readonly handler: HttpApp.Default<never, HttpServerRequest.HttpServerRequest>
   /** The route to mount the handler on: `/:secret<path>` when a secret is set, else `path`. */
   readonly path: HttpRouter.PathInput
-  /** The accepted events, in arrival order, one at a time; meant for a single consumer. Ends when the receiver's scope closes. */
+  /**
+   * The accepted events, in arrival order, one at a time; meant for a single consumer. Each is
+   * acknowledged when the next one is pulled (so a durable queue delivers again the one a consumer
+   * failed or died on). Ends when the receiver's scope closes.
+   */
   readonly events: Stream.Stream<Event>
-  /** How many events are waiting for the consumer. */
-  readonly pending: Effect.Effect<number>
+  /**
+   * Handles the events with `handler`: each is acknowledged when the handler succeeds; when it fails
+   * (or dies) the failure is logged, and a durable queue delivers the event again later (or moves it to
+   * its dead letters). Runs until the receiver's scope closes.
+   */
+  readonly process: <E, R>(
+    handler: (event: Event) => Effect.Effect<void, E, R>,
+    options?: ProcessOptions
+  ) => Effect.Effect<void, never, R>
+  /** How many events are stored and not yet acknowledged (in memory: waiting for the consumer). */
+  readonly pending: Effect.Effect<number, NotificationQueueUnavailableError>
+  /** The queue behind the receiver. */
+  readonly queue: EventQueue
 }
 
 /**
@@ -527,23 +721,8 @@ export class ChatsNotifications extends Context.Tag("effect-yandex-market-chats/
   Receiver
 >() {}
 
-const invalid = (key: string, message: string) => Effect.fail(ConfigError.InvalidData([key], message))
-
-const checkPositiveInt = (key: string, value: number) =>
-  Number.isSafeInteger(value) && value > 0 ? Effect.void : invalid(key, `${key} must be a positive integer`)
-
 const checkLabel = (key: string, value: string) =>
   value.length >= 1 && value.length <= 100 ? Effect.void : invalid(key, `${key} must be 1 to 100 characters`)
-
-/**
- * Lets the event loop run (a macrotask, not a microtask) before each event is handed over, so
- * that a consumer doing synchronous work between events cannot hold back the answers to the
- * market (a PING must be answered within 1 s). Independent of the Clock, so TestClock is unaffected.
- */
-const yieldToEventLoop: Effect.Effect<void> = Effect.async<void>((resume) => {
-  const handle = setImmediate(() => resume(Effect.void))
-  return Effect.sync(() => clearImmediate(handle))
-})
 
 /** Sorts a decoded notification for the handler. */
 const sort = (body: unknown): Either.Either<Decoded<Event>, string> =>
@@ -555,14 +734,14 @@ const sort = (body: unknown): Either.Either<Decoded<Event>, string> =>
         : Either.right({
           _tag: "Event",
           event: notification,
-          key: duplicateKey(notification),
           label: notification._tag === "UnknownNotification" ? notification.notificationType : notification._tag
         })
   })
 
 /**
- * Builds a receiver. Fails with a `ConfigError` on a bad option; the queue is shut down,
- * and the stream ends, when the scope closes.
+ * Builds a receiver over the `ChatsEventQueue` of the context, or else its own in-memory queue. Fails
+ * with a `ConfigError` on a bad option; the in-memory queue is shut down, and the stream ends, when
+ * the scope closes.
  *
  * @since 0.1.0
  * @category constructors
@@ -578,9 +757,9 @@ export const make = (options: Options = {}): Effect.Effect<Receiver, ConfigError
     const secret = options.secret === undefined ? undefined : Redacted.value(options.secret)
     yield* checkLabel("name", name)
     yield* checkLabel("version", version)
-    yield* checkPositiveInt("capacity", capacity)
-    yield* checkPositiveInt("maxRemembered", maxRemembered)
-    yield* checkPositiveInt("maxBodyBytes", maxBodyBytes)
+    yield* positiveInt("capacity", capacity)
+    yield* positiveInt("maxRemembered", maxRemembered)
+    yield* positiveInt("maxBodyBytes", maxBodyBytes)
     if (!path.startsWith("/")) yield* invalid("path", "path must start with /")
     if (secret !== undefined && !secretSegmentPattern.test(secret)) {
       yield* invalid("secret", "secret must be a non-empty path segment of letters, digits and -._~")
@@ -592,13 +771,21 @@ export const make = (options: Options = {}): Effect.Effect<Receiver, ConfigError
         onRight: Effect.succeed
       })
 
-    const queue = yield* Effect.acquireRelease(Queue.dropping<Event>(capacity), Queue.shutdown)
+    const queue: EventQueue = yield* Option.match(yield* Effect.serviceOption(ChatsEventQueue), {
+      onSome: Effect.succeed,
+      onNone: () =>
+        makeMemoryQueue({
+          capacity,
+          seen: makeSeenWindow(Duration.toMillis(options.duplicateWindow ?? "1 hour"), maxRemembered),
+          keyOf: duplicateKey,
+          full: () => new NotificationQueueFullError({ description: `the receiver's queue holds ${capacity} events` })
+        })
+    })
     const handler = makeHandler({
       name,
       version,
       decode: sort,
-      queue,
-      seen: makeSeenWindow(Duration.toMillis(options.duplicateWindow ?? "1 hour"), maxRemembered),
+      offer: queue.offer,
       allowList,
       addressSource: options.addressSource ?? "socket",
       secret,
@@ -607,8 +794,10 @@ export const make = (options: Options = {}): Effect.Effect<Receiver, ConfigError
     return {
       handler,
       path: secret === undefined ? path : path === "/" ? "/:secret" : `/:secret${path}`,
-      events: Stream.fromQueue(queue, { maxChunkSize: 1 }).pipe(Stream.tap(() => yieldToEventLoop)),
-      pending: Queue.size(queue)
+      events: eventsOf(queue),
+      process: processQueue(queue),
+      pending: queue.pending,
+      queue
     }
   })
 

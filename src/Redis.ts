@@ -14,17 +14,33 @@
  *   (or, with `fallback: "memory"`, waits at the process's own gate), and the quota store fails open:
  *   the client logs a warning and sends, and the market's headers stay the authority.
  *
- * Needs the `redis` package (node-redis), an optional peer dependency, loaded when {@link layer} or
- * {@link layerConfig} opens a connection (without it they fail, naming the package and its install);
- * {@link make} and {@link layerClient} take a client of yours.
+ * - The durable notification queue (`layerNotificationQueue`) replaces the receiver's in-memory queue
+ *   with a Redis Stream: the market gets its 200 only once the event is stored (duplicate check,
+ *   bound and append in one script), consumers read through a consumer group and acknowledge each
+ *   event when their handler succeeds (at-least-once), the events of a consumer that died or failed
+ *   go to another after `claimIdle`, and an event delivered `maxDeliveries` times goes to a
+ *   dead-letter stream that can be listed and replayed.
+ *
+ * Needs the `redis` package (node-redis), an optional peer dependency, loaded when a layer of a URL
+ * opens a connection (without it they fail, naming the package and its install); {@link make},
+ * {@link layerClient} and {@link layerNotificationQueueClient} take a client of yours.
  *
  * @since 0.2.0
  */
-import { Config, ConfigError, Context, Duration, Effect, Layer, Redacted, Scope } from "effect"
+import { Config, ConfigError, Context, Duration, Effect, Layer, type Option, Redacted, Scope } from "effect"
 import { ChatsGate, ChatsQuotaStore, type Gate, marketParallelLimit, type QuotaStore } from "./ChatsLimiter.js"
+import {
+  ChatsEventQueue,
+  type Event,
+  type EventQueue,
+  type NotificationQueueFullError,
+  type NotificationQueueUnavailableError
+} from "./ChatsNotifications.js"
+import { invalid, positiveInt } from "./internal/configChecks.js"
 import { nodeRedis } from "./internal/peers.js"
 import * as Connection from "./internal/redis/connection.js"
 import * as RedisGate from "./internal/redis/gate.js"
+import * as RedisNotificationQueue from "./internal/redis/notificationQueue.js"
 import * as RedisQuotaStore from "./internal/redis/quotaStore.js"
 import * as Wakeups from "./internal/redis/wakeups.js"
 
@@ -169,17 +185,16 @@ const secretsOf = (url: string): ReadonlyArray<string> => {
 }
 
 /**
- * A layer that gives the client the Redis gate and quota store, over a connection to `url` that it
- * opens and closes. It waits at most `timeout` for the first connection: until Redis answers, the
- * gate fails (or falls back) and the quota store fails open.
- *
- * @since 0.2.0
- * @category layers
+ * A client connected to `url` for the life of the scope, with the secrets an error must not show. It
+ * waits at most `timeout` for the first connection; until Redis answers, every call fails at once.
  */
-export const layer = (options: UrlOptions): Layer.Layer<ChatsGate | ChatsQuotaStore> =>
-  Layer.scopedContext(Effect.gen(function*() {
-    const url = Redacted.isRedacted(options.url) ? Redacted.value(options.url) : options.url
-    const timeout = Duration.decode(options.timeout ?? defaultTimeout)
+const urlClient = (
+  urlOption: Redacted.Redacted<string> | string,
+  timeoutOption: Duration.DurationInput | undefined
+): Effect.Effect<{ readonly client: RedisClient; readonly secrets: ReadonlyArray<string> }, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const url = Redacted.isRedacted(urlOption) ? Redacted.value(urlOption) : urlOption
+    const timeout = Duration.decode(timeoutOption ?? defaultTimeout)
     const { createClient } = yield* Effect.promise(() => nodeRedis("effect-yandex-market-chats/redis"))
     const client = yield* Effect.acquireRelease(
       Effect.try({
@@ -218,7 +233,21 @@ export const layer = (options: UrlOptions): Layer.Layer<ChatsGate | ChatsQuotaSt
       Effect.timeout(timeout),
       Effect.ignore
     )
-    return toContext(yield* makeWith(client, options, secretsOf(url)))
+    return { client, secrets: secretsOf(url) }
+  })
+
+/**
+ * A layer that gives the client the Redis gate and quota store, over a connection to `url` that it
+ * opens and closes. It waits at most `timeout` for the first connection: until Redis answers, the
+ * gate fails (or falls back) and the quota store fails open.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (options: UrlOptions): Layer.Layer<ChatsGate | ChatsQuotaStore> =>
+  Layer.scopedContext(Effect.gen(function*() {
+    const { client, secrets } = yield* urlClient(options.url, options.timeout)
+    return toContext(yield* makeWith(client, options, secrets))
   }))
 
 /**
@@ -231,3 +260,183 @@ export const layerConfig = (
   options: Options & { readonly url?: Config.Config<Redacted.Redacted<string>> | undefined } = {}
 ): Layer.Layer<ChatsGate | ChatsQuotaStore, ConfigError.ConfigError> =>
   Layer.unwrapEffect(Effect.map(options.url ?? Config.redacted("REDIS_URL"), (url) => layer({ ...options, url })))
+
+// -----------------------------------------------------------------------------
+// Durable notification queue
+// -----------------------------------------------------------------------------
+
+/**
+ * Settings of the durable notification queue.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NotificationQueueOptions {
+  /**
+   * The queue's name: receivers and consumers with the same name (and prefix) share one queue. Letters,
+   * digits and `-._:`. Default `notifications`.
+   */
+  readonly name?: string | undefined
+  /**
+   * Most events stored and not yet acknowledged. When it is reached, the market is answered 500 (it
+   * retries later) and nothing stored is dropped. Default 10,000.
+   */
+  readonly maxLength?: number | undefined
+  /** How long an event's duplicate key lives: a repeat within it is answered 200 and not stored. 0 turns it off. Default 1 hour. */
+  readonly duplicateWindow?: Duration.DurationInput | undefined
+  /**
+   * How long an event may stay delivered without an acknowledgement or a heartbeat before another
+   * consumer takes it over (its consumer died, or its handler failed). Default 30 seconds.
+   */
+  readonly claimIdle?: Duration.DurationInput | undefined
+  /** After this many deliveries without an acknowledgement, an event goes to the dead letters. Default 5. */
+  readonly maxDeliveries?: number | undefined
+  /** Most events a consumer reads at once. Default 10. */
+  readonly batchSize?: number | undefined
+  /** The longest any call to Redis may take (a blocking read: this beyond its wait). Default 2 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** The prefix of every key. Default `ymc`. */
+  readonly prefix?: string | undefined
+}
+
+/**
+ * An event that was delivered `maxDeliveries` times without an acknowledgement (or could not be read
+ * back), kept in the dead-letter stream until it is replayed.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DeadLetter {
+  /** Its id in the dead-letter stream (what `replay` takes). */
+  readonly id: string
+  /** The id it had in the queue. */
+  readonly originalId: string
+  /** The notification's JSON, as the market sent it. */
+  readonly body: string
+  /** The event, when the body decodes to one. */
+  readonly event: Option.Option<Event>
+  /** How many times it was delivered. */
+  readonly deliveries: number
+  /** Why it was given up: the handler's last failure, or the deliveries without an acknowledgement. */
+  readonly reason: string
+}
+
+/**
+ * The durable notification queue: the receiver's `EventQueue`, with its dead letters.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NotificationQueue extends EventQueue {
+  /** The oldest dead letters, at most `count` (default 100). */
+  readonly deadLetters: (count?: number) => Effect.Effect<ReadonlyArray<DeadLetter>, NotificationQueueUnavailableError>
+  /**
+   * Puts a dead letter back on the queue as a new event (delivery count from 0); `false` when there is
+   * no such dead letter. Fails with `NotificationQueueFullError` when the queue is at its maximum length.
+   */
+  readonly replay: (id: string) => Effect.Effect<boolean, NotificationQueueFullError | NotificationQueueUnavailableError>
+}
+
+/**
+ * The durable notification queue, provided by the `layerNotificationQueue*` layers beside
+ * `ChatsNotifications.ChatsEventQueue`: for its dead letters.
+ *
+ * @since 0.2.0
+ * @category tags
+ */
+export class DurableNotificationQueue extends Context.Tag("effect-yandex-market-chats/DurableNotificationQueue")<
+  DurableNotificationQueue,
+  NotificationQueue
+>() {}
+
+const millis = (key: string, value: Duration.DurationInput, minimum: number) =>
+  Effect.flatMap(Effect.sync(() => Duration.toMillis(Duration.decode(value))), (ms) =>
+    Number.isFinite(ms) && ms >= minimum ? Effect.succeed(Math.floor(ms)) : invalid(key, `${key} must be at least ${minimum} ms`))
+
+/** Reads the settings of the queue, or fails with a `ConfigError`. */
+const queueSettings = (options: NotificationQueueOptions) =>
+  Effect.gen(function*() {
+    const name = options.name ?? "notifications"
+    if (!/^[A-Za-z0-9._:-]{1,100}$/.test(name)) {
+      return yield* invalid("name", "name must be 1 to 100 letters, digits or -._:")
+    }
+    return {
+      prefix: options.prefix ?? "ymc",
+      name,
+      group: "consumers",
+      maxLength: yield* positiveInt("maxLength", options.maxLength ?? 10_000),
+      duplicateWindow: yield* millis("duplicateWindow", options.duplicateWindow ?? "1 hour", 0),
+      claimIdle: yield* millis("claimIdle", options.claimIdle ?? "30 seconds", 10),
+      maxDeliveries: yield* positiveInt("maxDeliveries", options.maxDeliveries ?? 5),
+      batchSize: yield* positiveInt("batchSize", options.batchSize ?? 10)
+    } satisfies RedisNotificationQueue.QueueSettings
+  })
+
+const makeQueueWith = (client: RedisClient, options: NotificationQueueOptions, secrets: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const settings = yield* queueSettings(options)
+    const connection = yield* Connection.make(client, {
+      timeout: Duration.decode(options.timeout ?? defaultTimeout),
+      pubsub: undefined,
+      secrets
+    })
+    return yield* RedisNotificationQueue.make(connection, settings)
+  })
+
+/**
+ * Builds the durable notification queue over a connected client of yours (which stays yours to close);
+ * its consumers' connections, duplicates of it, are closed with the scope. Fails with a `ConfigError`
+ * on a bad option.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeNotificationQueue = (
+  client: RedisClient,
+  options: NotificationQueueOptions = {}
+): Effect.Effect<NotificationQueue, ConfigError.ConfigError, Scope.Scope> => makeQueueWith(client, options, [])
+
+const queueContext = (queue: NotificationQueue): Context.Context<ChatsEventQueue | DurableNotificationQueue> =>
+  Context.make(ChatsEventQueue, queue).pipe(Context.add(DurableNotificationQueue, queue))
+
+/**
+ * A layer of the durable notification queue over a connected client of yours: provide it to
+ * `ChatsNotifications.layer`/`layerServer` (or `make`), and the receiver stores each event in it.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerNotificationQueueClient = (
+  client: RedisClient,
+  options: NotificationQueueOptions = {}
+): Layer.Layer<ChatsEventQueue | DurableNotificationQueue, ConfigError.ConfigError> =>
+  Layer.scopedContext(Effect.map(makeNotificationQueue(client, options), queueContext))
+
+/**
+ * A layer of the durable notification queue over a connection to `url` that it opens and closes:
+ * provide it to `ChatsNotifications.layer`/`layerServer` (or `make`). Until Redis answers, the
+ * receiver answers the market 500 (it retries) and consumers wait.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerNotificationQueue = (
+  options: NotificationQueueOptions & { readonly url: Redacted.Redacted<string> | string }
+): Layer.Layer<ChatsEventQueue | DurableNotificationQueue, ConfigError.ConfigError> =>
+  Layer.scopedContext(Effect.gen(function*() {
+    const { client, secrets } = yield* urlClient(options.url, options.timeout)
+    return queueContext(yield* makeQueueWith(client, options, secrets))
+  }))
+
+/**
+ * {@link layerNotificationQueue} with the URL read through Effect `Config`: `REDIS_URL` by default.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerNotificationQueueConfig = (
+  options: NotificationQueueOptions & { readonly url?: Config.Config<Redacted.Redacted<string>> | undefined } = {}
+): Layer.Layer<ChatsEventQueue | DurableNotificationQueue, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(
+    Effect.map(options.url ?? Config.redacted("REDIS_URL"), (url) => layerNotificationQueue({ ...options, url }))
+  )

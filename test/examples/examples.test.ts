@@ -9,6 +9,8 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import * as Simulator from "../../src/Simulator.js"
 import { killChildren, repoRoot, runChild, runTsx, spawnChild, tempDir } from "../fixtures/system.js"
+import { createClient } from "redis"
+import { redisAvailable, scopedRedis } from "../redis/server.js"
 import { waitUntil } from "../simulator/http.js"
 
 // a test that fails or times out leaves no process behind
@@ -112,11 +114,15 @@ layer(Simulator.layer({ seed: 3, chats: 120, messages: 2_400 }), { timeout: 120_
 layer(Simulator.layer({ seed: 5, chats: 20, messages: 100 }), { timeout: 120_000, excludeTestServices: true })(
   "the notification loop",
   (it) => {
-    it.effect("the simulator notifies a customer's message; the bot fetches it and answers, end to end", () =>
+    for (const queue of ["memory", "redis"] as const) {
+    it.effect(`the simulator notifies a customer's message; the bot fetches it and answers, end to end (queue: ${queue})`, () =>
       Effect.gen(function*() {
         const sim = yield* Simulator.Simulator
+        if (queue === "redis" && !redisAvailable("test/examples (the bot over Redis)")) return
+        const redis = queue === "redis" ? yield* scopedRedis() : undefined
+        const redisUrl = redis === undefined ? {} : { REDIS_URL: redis.url }
         const bot = spawnChild(process.execPath, ["--import", "tsx", "examples/notification-bot.ts"], {
-          env: { ...process.env, YANDEX_MARKET_BASE_URL: sim.url, YANDEX_MARKET_API_KEY: sim.apiKey, NOTIFICATIONS_PORT: "0" },
+          env: { ...process.env, ...redisUrl, YANDEX_MARKET_BASE_URL: sim.url, YANDEX_MARKET_API_KEY: sim.apiKey, NOTIFICATIONS_PORT: "0" },
           stdio: ["ignore", "pipe", "pipe"]
         })
         yield* Effect.addFinalizer(() => Effect.sync(() => bot.kill()))
@@ -152,6 +158,16 @@ layer(Simulator.layer({ seed: 5, chats: 20, messages: 100 }), { timeout: 120_000
         // PING, the two customer messages and the first answer at least; none given up
         yield* waitUntil(Effect.map(sim.stats, (s) => s.notifications.delivered >= 4))
         expect((yield* sim.stats).notifications.failed).toBe(0)
+        if (redis !== undefined) {
+          // the events went through the Redis queue: each left its duplicate key there
+          const seen = yield* Effect.acquireUseRelease(
+            Effect.promise(() => createClient({ url: redis.url }).connect()),
+            (client) => Effect.promise(() => client.keys("ymc:{notifications:notification-bot}:seen:*")),
+            (client) => Effect.sync(() => client.destroy())
+          )
+          expect(seen.length).toBeGreaterThanOrEqual(3)
+        }
       }).pipe(Effect.scoped))
+    }
   }
 )

@@ -24,9 +24,10 @@ process.on("exit", () => {
 
 const workerScript = new URL("./worker.ts", import.meta.url).pathname
 
-/** Starts a worker with `job`. */
-export const spawnWorker = (job: WorkerJob): Worker => {
-  const child = spawn(process.execPath, ["--import", "tsx", workerScript, JSON.stringify(job)], {
+/** Starts a worker with `job` (`script`: another worker program of this folder, given its URL). */
+export const spawnWorker = (job: WorkerJob | object, script: URL | string = workerScript): Worker => {
+  const path = typeof script === "string" ? script : script.pathname
+  const child = spawn(process.execPath, ["--import", "tsx", path, JSON.stringify(job)], {
     stdio: ["ignore", "pipe", "pipe"]
   })
   live.add(child)

@@ -1,19 +1,25 @@
 /**
- * The HTTP side of the receiver: guards, body decoding, the answers the market
- * expects, the duplicate window and the bounded queue of events.
+ * The HTTP side of the receiver: guards, body decoding, and the answers the market expects. The
+ * event goes to the receiver's queue (`offer`), and the market gets its 200 only once the queue says
+ * it is stored (or a repeat of one that is).
  */
 import { type HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Clock, Effect, Either, Option, type Queue } from "effect"
+import { Clock, Effect, Either, Option } from "effect"
 import { type AddressSource, type AllowList, hasSecretSegment, senderAddress } from "./guards.js"
-import type { SeenWindow } from "./seen.js"
 
 /** The `type` of an error answer, as the market's description lists them. */
 export type ErrorType = "UNKNOWN" | "WRONG_EVENT_FORMAT" | "DUPLICATED_EVENT"
 
-/** A body as the receiver sorts it: a check, or an event with its duplicate key and a label for logs. */
+/** A body as the receiver sorts it: a check, or an event with a label for logs. */
 export type Decoded<E> =
   | { readonly _tag: "Ping" }
-  | { readonly _tag: "Event"; readonly event: E; readonly key: string; readonly label: string }
+  | { readonly _tag: "Event"; readonly event: E; readonly label: string }
+
+/** Why a queue refused an event: full, or it could not store it (its store out of reach). */
+export interface Refusal {
+  readonly _tag: "NotificationQueueFullError" | "NotificationQueueUnavailableError"
+  readonly description: string
+}
 
 /** What the handler is built from. */
 export interface HandlerConfig<E> {
@@ -22,8 +28,8 @@ export interface HandlerConfig<E> {
   readonly version: string
   /** Sorts a parsed JSON body, or says what is wrong with it. */
   readonly decode: (body: unknown) => Either.Either<Decoded<E>, string>
-  readonly queue: Queue.Enqueue<E>
-  readonly seen: SeenWindow
+  /** Stores the event (or recognises a repeat); the market gets 200 only after it succeeds. */
+  readonly offer: (event: E) => Effect.Effect<"stored" | "duplicate", Refusal>
   readonly allowList: AllowList | undefined
   readonly addressSource: AddressSource
   readonly secret: string | undefined
@@ -48,16 +54,17 @@ const malformed = (message: string) =>
     answer(400, errorBody("WRONG_EVENT_FORMAT", message))
   )
 
-/** What became of an event: queued, a repeat within the window, or refused for a full queue. */
-type Outcome = "queued" | "duplicate" | "full"
-
-/** Checks the window and offers to the queue in one synchronous step, so two copies cannot both pass. */
-const accept = <E>(config: HandlerConfig<E>, event: E, key: string, now: number): Outcome => {
-  if (config.seen.has(key, now)) return "duplicate"
-  if (!config.queue.unsafeOffer(event)) return "full"
-  config.seen.add(key, now)
-  return "queued"
-}
+/** The answer to a refused event: 500, so that the market sends it again later. */
+const refused = (refusal: Refusal, label: string) =>
+  refusal._tag === "NotificationQueueFullError"
+    ? Effect.as(
+      Effect.logWarning("notification queue full: answered 500 so that the market retries later", label),
+      answer(500, errorBody("UNKNOWN", "the receiver's queue is full; retry later"))
+    )
+    : Effect.as(
+      Effect.logWarning("notification not stored: answered 500 so that the market retries later", label, refusal.description),
+      answer(500, errorBody("UNKNOWN", "the receiver could not store the event; retry later"))
+    )
 
 /** Parses JSON text, or says why it is not JSON. */
 const parseJson = (text: string): Either.Either<unknown, string> => {
@@ -101,16 +108,14 @@ export const makeHandler = <E>(
     if (Either.isLeft(decoded)) return yield* malformed(decoded.left)
     const success = answer(200, successBody(config.name, config.version, receivedAt))
     if (decoded.right._tag === "Ping") return success
-    const { event, key, label } = decoded.right
-    const now = yield* Clock.currentTimeMillis
-    switch (accept(config, event, key, now)) {
-      case "queued":
-        return success
-      case "duplicate":
-        yield* Effect.logDebug("duplicate notification answered as delivered", label)
-        return success
-      case "full":
-        yield* Effect.logWarning("notification queue full: answered 500 so that the market retries later", label)
-        return answer(500, errorBody("UNKNOWN", "the receiver's queue is full; retry later"))
-    }
+    const { event, label } = decoded.right
+    return yield* config.offer(event).pipe(
+      Effect.matchEffect({
+        onFailure: (refusal) => refused(refusal, label),
+        onSuccess: (outcome) =>
+          outcome === "stored"
+            ? Effect.succeed(success)
+            : Effect.as(Effect.logDebug("duplicate notification answered as delivered", label), success)
+      })
+    )
   }).pipe(Effect.annotateLogs("module", "ChatsNotifications"))

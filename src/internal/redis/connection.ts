@@ -23,10 +23,22 @@ export interface Connection {
   readonly run: (script: Script, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) => Effect.Effect<unknown, RedisFailure>
   /** Listens on a channel (on the process's one pub/sub connection); bounded by the timeout. */
   readonly subscribe: (channel: string, listener: (message: string) => void) => Effect.Effect<void, RedisFailure>
+  /** Sends one command (`firstKey` routes it on a cluster); bounded by the timeout. */
+  readonly command: (firstKey: string, args: ReadonlyArray<string | number>) => Effect.Effect<unknown, RedisFailure>
+  /**
+   * A connection of its own (a duplicate, made on first use and closed with the scope), for commands
+   * that block (`XREADGROUP ... BLOCK`); each call is bounded by the timeout plus `blockMillis`.
+   */
+  readonly dedicated: Effect.Effect<Dedicated, never, Scope.Scope>
   /** The command the scripts publish wake-ups with. */
   readonly publishCommand: "PUBLISH" | "SPUBLISH"
   /** The bound on one call. */
   readonly timeout: Duration.Duration
+}
+
+/** A connection of its own, for blocking commands. */
+export interface Dedicated {
+  readonly command: (firstKey: string, args: ReadonlyArray<string | number>, blockMillis: number) => Effect.Effect<unknown, RedisFailure>
 }
 
 /** Settings of a connection. */
@@ -49,6 +61,57 @@ export const describeError = (error: unknown, secrets: ReadonlyArray<string>): s
   for (const secret of secrets) if (secret.length > 0) text = text.split(secret).join("***")
   return text
 }
+
+/** Destroys a node-redis connection, if still open. */
+const destroy = (connection: AnyNodeRedis | undefined): void => {
+  try {
+    connection?.destroy()
+  } catch {
+    // already closed
+  }
+}
+
+/**
+ * A duplicate of `client` with `options`, connected on first use (a failed one is made again next
+ * time) and destroyed when the scope closes.
+ */
+const lazyDuplicate = (
+  client: AnyNodeRedis,
+  options: Record<string, unknown>
+): Effect.Effect<{ readonly get: () => Promise<AnyNodeRedis>; readonly reset: () => void }, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    let connecting: Promise<AnyNodeRedis> | undefined
+    let current: AnyNodeRedis | undefined
+    let closed = false
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        closed = true
+        destroy(current)
+      })
+    )
+    const get = (): Promise<AnyNodeRedis> =>
+      connecting ??= (async () => {
+        if (closed) throw new Error("the connection is closed")
+        const duplicate = client.duplicate(options) as AnyNodeRedis
+        current = duplicate
+        duplicate.on("error", () => {}) // node-redis reconnects on its own; the calls report failures
+        try {
+          await duplicate.connect()
+          return duplicate
+        } catch (error) {
+          connecting = undefined
+          destroy(duplicate)
+          throw error
+        }
+      })()
+    // a connection stuck on a call that timed out is dropped: the next call makes a new one
+    const reset = () => {
+      connecting = undefined
+      destroy(current)
+      current = undefined
+    }
+    return { get, reset }
+  })
 
 const isNoScript = (error: unknown): boolean => error instanceof Error && error.message.startsWith("NOSCRIPT")
 
@@ -82,9 +145,9 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
       }
     }
     yield* Effect.addFinalizer(() => Effect.sync(() => ticker !== undefined && clearInterval(ticker)))
-    const bounded = <A>(call: () => Promise<A>): Effect.Effect<A, RedisFailure> =>
+    const bounded = <A>(call: () => Promise<A>, extraMillis = 0): Effect.Effect<A, RedisFailure> =>
       Effect.async<A, RedisFailure>((resume) => {
-        const entry = { deadline: Date.now() + timeoutMillis, expire: () => resume(Effect.fail(timedOut())) }
+        const entry = { deadline: Date.now() + timeoutMillis + extraMillis, expire: () => resume(Effect.fail(timedOut())) }
         pending.add(entry)
         if (ticker === undefined) {
           ticker = setInterval(tick, Math.max(5, Math.floor(timeoutMillis / 4)))
@@ -115,8 +178,9 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
           }))
       })
 
-    const send = (firstKey: string | undefined, args: Array<string>): Promise<unknown> =>
-      isCluster(client) ? client.sendCommand(firstKey, false, args) : client.sendCommand(args)
+    const sendOn = (target: AnyNodeRedis, firstKey: string | undefined, args: Array<string>): Promise<unknown> =>
+      isCluster(target) ? target.sendCommand(firstKey, false, args) : target.sendCommand(args)
+    const send = (firstKey: string | undefined, args: Array<string>): Promise<unknown> => sendOn(client, firstKey, args)
 
     const run: Connection["run"] = (script, keys, args) =>
       guarded(() => {
@@ -127,35 +191,8 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
       })
 
     // the process's pub/sub connection, made on first use; a failed one is made again next time
-    let subscriber: Promise<AnyNodeRedis> | undefined
-    let current: AnyNodeRedis | undefined
-    const subscriberConnection = (): Promise<AnyNodeRedis> =>
-      subscriber ??= (async () => {
-        const duplicate = client.duplicate({ disableOfflineQueue: false }) as AnyNodeRedis
-        current = duplicate
-        duplicate.on("error", () => {}) // node-redis reconnects on its own; the calls report failures
-        try {
-          await duplicate.connect()
-          return duplicate
-        } catch (error) {
-          subscriber = undefined
-          try {
-            duplicate.destroy()
-          } catch {
-            // already closed
-          }
-          throw error
-        }
-      })()
-    yield* Effect.addFinalizer(() =>
-      Effect.sync(() => {
-        try {
-          current?.destroy()
-        } catch {
-          // already closed
-        }
-      })
-    )
+    const subscriber = yield* lazyDuplicate(client, { disableOfflineQueue: false })
+    const subscriberConnection = subscriber.get
 
     const subscribe: Connection["subscribe"] = (channel, listener) =>
       guarded(async () => {
@@ -163,8 +200,19 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
         await (pubsub === "sharded" ? s.sSubscribe(channel, listener) : s.subscribe(channel, listener))
       })
 
+    const command: Connection["command"] = (firstKey, args) => bounded(() => send(firstKey, args.map(String)))
+
+    const dedicated: Connection["dedicated"] = Effect.map(lazyDuplicate(client, {}), (connection) => ({
+      command: (firstKey, args, blockMillis) =>
+        bounded(async () => sendOn(await connection.get(), firstKey, args.map(String)), blockMillis).pipe(
+          Effect.tapError(() => Effect.sync(connection.reset))
+        )
+    }))
+
     return {
       run,
+      command,
+      dedicated,
       subscribe,
       publishCommand: pubsub === "sharded" ? "SPUBLISH" : "PUBLISH",
       timeout: options.timeout

@@ -39,3 +39,23 @@ export const gateKeys = (prefix: string, key: LimitKey): GateKeys => {
 /** The key of the quota state of one business and operation. */
 export const quotaKey = (prefix: string, key: LimitKey, operation: string): string =>
   `${hashTag(prefix, key)}:quota:${operation}`
+
+/** The keys of a durable notification queue, in one hash slot (`{<name>}`). */
+export interface QueueKeys {
+  /** The stream of stored events not yet acknowledged. */
+  readonly stream: string
+  /** The stream of dead letters. */
+  readonly dead: string
+  /** The prefix of the duplicate keys: one per event, expiring with the duplicate window. */
+  readonly seenPrefix: string
+}
+
+/** The keys of the notification queue `name`. */
+export const queueKeys = (prefix: string, name: string): QueueKeys => {
+  const tag = `${prefix}:{notifications:${name}}`
+  return { stream: `${tag}:stream`, dead: `${tag}:dead`, seenPrefix: `${tag}:seen:` }
+}
+
+/** The duplicate key of an event: its identity hashed, so that a long one stays a short key. */
+export const seenKey = (keys: QueueKeys, identity: string): string =>
+  `${keys.seenPrefix}${createHash("sha1").update(identity).digest("hex")}`

@@ -12,7 +12,7 @@ export interface Script {
   readonly sha: string
 }
 
-const script = (name: string, text: string): Script => ({
+export const script = (name: string, text: string): Script => ({
   name,
   text,
   sha: createHash("sha1").update(text).digest("hex")
