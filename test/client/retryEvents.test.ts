@@ -5,7 +5,7 @@
  */
 import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, TestClock } from "effect"
+import { Effect, Fiber, Schedule, TestClock } from "effect"
 import { ChatsClient, ChatsLimiter, ChatsRetry } from "../../src/index.js"
 import { type Answer, fail, fakeClient, ok } from "./fakeHttp.js"
 import { chatJson } from "./fixtures.js"
@@ -95,6 +95,26 @@ describe("the retry event", () => {
         ["retry", { operation: "getChat", error: "RateLimitError" }]
       ])
       expect(span!.attributes.get("outcome")).toBe("RateLimitError")
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("is not recorded for a failure that is not retried, even by a schedule that would go on: a 503, then a 404", () => {
+    const { requests, layer } = fakeClient((_, n) => n === 1 ? fail(503, "SERVICE_UNAVAILABLE") : fail(404, "NOT_FOUND"), {
+      retrySchedule: Schedule.recurs(5)
+    })
+    return Effect.gen(function*() {
+      const client = yield* ChatsClient.ChatsClient
+      const { result: error, spans } = yield* withSpans(Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Effect.flip(client.getChat({ businessId, chatId: 42 })))
+        yield* TestClock.adjust(60_000)
+        return yield* Fiber.join(fiber)
+      }))
+      expect(error._tag).toBe("NotFoundError")
+      expect(requests).toHaveLength(2)
+      const [span] = callSpans(spans, "getChat")
+      expect(eventsOf(span!).map(([name, , attributes]) => [name, attributes])).toEqual([
+        ["retry", { operation: "getChat", error: "UnexpectedStatusError" }]
+      ])
     }).pipe(Effect.provide(layer))
   })
 })

@@ -35,3 +35,9 @@ export const cutOff = (status: number, announced = 200): Http.RequestListener =>
   res.write(body.slice(0, 20))
   setTimeout(() => res.socket?.destroy(), 5)
 }
+
+/** Answers `status` with a JSON body that announces 200 bytes, sends a few and then nothing more, keeping the connection open. */
+export const stalled = (status: number): Http.RequestListener => (_req, res) => {
+  res.writeHead(status, { "content-type": "application/json", "content-length": "200" })
+  res.write("{\"status\":\"ERROR\",")
+}

@@ -1,11 +1,11 @@
 /**
- * The status decides the error: an answer whose body is cut off is still its status's error,
- * and a 4xx or 420 on a send is never "delivery unknown" (nothing was posted).
+ * The status decides the error: an answer whose body is cut off, or never ends, is still its
+ * status's error, and a 4xx or 420 on a send is never "delivery unknown" (nothing was posted).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import { ChatsClient, ChatsRetry } from "../../src/index.js"
-import { cutOff, rawServer } from "./rawServer.js"
+import { cutOff, rawServer, stalled } from "./rawServer.js"
 import { transports } from "./transports.js"
 
 const clientAt = (url: string) =>
@@ -43,6 +43,33 @@ describe("an error answer whose body is cut off", () => {
         const error = yield* Effect.flip(client.sendMessageToChat({ businessId: 1, chatId: 1, message: "hi" }))
         expect(error._tag).toBe("RateLimitError")
         expect(api.requests()).toBe(3)
+      }).pipe(Effect.provide(transport)))
+  }
+})
+
+describe("an error answer whose body never ends", () => {
+  /** A client whose timeout runs out while the body is awaited. */
+  const impatientAt = (url: string) =>
+    ChatsClient.make({ baseUrl: url, apiKey: Redacted.make("status-test-key"), requestTimeout: "300 millis" })
+
+  for (const [name, transport] of transports) {
+    it.scopedLive(`404 whose body stalls is a NotFoundError after one request, not a timeout (${name})`, () =>
+      Effect.gen(function*() {
+        const api = yield* rawServer(stalled(404))
+        const client = yield* impatientAt(api.url)
+        const error = yield* Effect.flip(client.getChat({ businessId: 1, chatId: 1 }))
+        expect(error._tag).toBe("NotFoundError")
+        if (error._tag === "NotFoundError") expect(error.errors).toEqual([])
+        expect(api.requests()).toBe(1)
+      }).pipe(Effect.provide(transport)))
+
+    it.scopedLive(`400 whose body stalls on a send is a BadRequestError, not DeliveryUnknownError (${name})`, () =>
+      Effect.gen(function*() {
+        const api = yield* rawServer(stalled(400))
+        const client = yield* impatientAt(api.url)
+        const error = yield* Effect.flip(client.sendMessageToChat({ businessId: 1, chatId: 1, message: "hi" }))
+        expect(error._tag).toBe("BadRequestError")
+        expect(api.requests()).toBe(1)
       }).pipe(Effect.provide(transport)))
   }
 })

@@ -91,13 +91,16 @@ const noRedirects = Effect.map(
   (init): RequestInit => ({ ...Option.getOrElse(init, () => ({})), redirect: "manual" })
 )
 
-/** The retry schedule, recording a `retry` event each time it decides to retry (and only then). */
+/**
+ * The retry schedule over the failures safe to retry for `operation`, recording a `retry` event each
+ * time it decides to retry (and only then: not for a failure that stops the retries, whatever the schedule).
+ */
 const withRetryEvents = (
   schedule: ChatsRetry.RetrySchedule,
   operation: ChatsError.Operation
 ): ChatsRetry.RetrySchedule =>
   Schedule.onDecision(
-    Schedule.passthrough(schedule),
+    Schedule.whileInput(Schedule.passthrough(schedule), (error: ChatsError.ChatsClientError) => ChatsRetry.isSafeToRetry(operation, error)),
     (error, decision) =>
       ScheduleDecision.isContinue(decision) ? note("retry", { operation, error: error._tag }) : Effect.void
   )
@@ -133,26 +136,35 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
 
   /**
    * The request and its answer's body. The status decides: the body of a non-2xx answer that cannot
-   * be read is empty (the error then has no `errors`), and so is that of a 2xx answer to an
-   * operation without a result.
+   * be read, or does not end within the timeout, is empty (the error then has no `errors`), and so is
+   * that of a 2xx answer to an operation without a result.
    */
-  const exchange: Effect.Effect<Answer, ChatsError.ChatsClientError> = Effect.flatMap(
-    ctx.httpClient.execute(request),
-    (response) =>
-      Effect.map(
-        !isSuccess(response.status) || decoder.lenient ? Effect.orElseSucceed(response.text, () => "") : response.text,
-        (text): Answer => ({ response, text, quota: quotaStateOf(response.headers) })
-      )
-  ).pipe(
-    Effect.timeoutFail({
-      duration: ctx.requestTimeout,
-      onTimeout: () => new ChatsError.RequestTimeoutError({ ...info, timeoutMillis: Duration.toMillis(ctx.requestTimeout) })
-    }),
-    Effect.catchTags({
-      RequestError: (error) => Effect.fail(toTransportError(info, error, ctx.secrets)),
-      ResponseError: (error) => Effect.fail(toTransportError(info, error, ctx.secrets))
-    })
-  )
+  const exchange: Effect.Effect<Answer, ChatsError.ChatsClientError> = Effect.suspend(() => {
+    /** An answer whose status decides on its own, once its headers have come. */
+    let decided: HttpClientResponse.HttpClientResponse | undefined
+    return Effect.flatMap(
+      ctx.httpClient.execute(request),
+      (response) => {
+        const answer = (text: string): Answer => ({ response, text, quota: quotaStateOf(response.headers) })
+        if (isSuccess(response.status) && !decoder.lenient) return Effect.map(response.text, answer)
+        decided = response
+        return Effect.map(Effect.orElseSucceed(response.text, () => ""), answer)
+      }
+    ).pipe(
+      Effect.timeoutFail({
+        duration: ctx.requestTimeout,
+        onTimeout: () => new ChatsError.RequestTimeoutError({ ...info, timeoutMillis: Duration.toMillis(ctx.requestTimeout) })
+      }),
+      Effect.catchTags({
+        RequestError: (error) => Effect.fail(toTransportError(info, error, ctx.secrets)),
+        ResponseError: (error) => Effect.fail(toTransportError(info, error, ctx.secrets)),
+        RequestTimeoutError: (error) =>
+          decided === undefined
+            ? Effect.fail(error)
+            : Effect.succeed<Answer>({ response: decided, text: "", quota: quotaStateOf(decided.headers) })
+      })
+    )
+  })
 
   /** Takes a unit of the quota: a spent one fails with `QuotaSpent`; a store that cannot answer lets the request go. */
   const reserve: Effect.Effect<void, QuotaSpent> = ctx.quotaStore.reserve(key, spec.operation).pipe(
@@ -220,7 +232,7 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
         replayed = true
         return Effect.fail(first)
       }),
-      { schedule: withRetryEvents(schedule, spec.operation), while: (error) => ChatsRetry.isSafeToRetry(spec.operation, error) }
+      withRetryEvents(schedule, spec.operation)
     )
   }
 
