@@ -5,7 +5,7 @@
  * API key and with the OAuth token.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer, Redacted } from "effect"
+import { Effect, Either, Layer, Redacted, Stream } from "effect"
 import type * as Http from "node:http"
 import { ChatsClient, ChatsRetry } from "../../src/index.js"
 import * as Simulator from "../../src/Simulator.js"
@@ -34,6 +34,7 @@ const quick = ChatsRetry.defaultSchedule({ initialDelay: "1 millis", maxDelay: "
 const everyCall = (client: ChatsClient.Service) => [
   client.getChat({ businessId: 1, chatId: 1 }),
   client.getChatHistory({ businessId: 1, chatId: 1 }),
+  Stream.runDrain(client.streamChats({ businessId: 1 })),
   client.createChat({ businessId: 1, context: { type: "ORDER", id: 1 } }),
   client.sendMessageToChat({ businessId: 1, chatId: 1, message: "hello" }),
   client.sendFileToChat({ businessId: 1, chatId: 1, file: { name: "a.txt", contentType: "text/plain", data: new Uint8Array([65]) } })
