@@ -1,18 +1,22 @@
 /**
- * Consumer processes of the durable notification queue killed with SIGKILL in the middle of a
- * handler: the event it was handling, and those it had read, are handed to another consumer process
- * after `claimIdle`, handled and acknowledged; none is lost.
+ * Processes of the durable notification queue killed with SIGKILL: a consumer in the middle of a
+ * handler (the event it was handling, and those it had read, are handed to another consumer process
+ * after `claimIdle`, handled and acknowledged; none is lost), and a receiver right after answering
+ * 200 (the events are handled once a consumer runs).
  */
 import { Effect, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import { bodies, messageSent } from "../notifications/helpers.js"
+import { createClient } from "redis"
+import { bodies, messageSent, post } from "../notifications/helpers.js"
 import type { ConsumerJob } from "./consumer.js"
-import { type DurableReceiver, durableReceiver } from "./durableHelpers.js"
+import { type DurableReceiver, durableReceiver, keysOf } from "./durableHelpers.js"
+import type { ReceiverJob } from "./receiver.js"
 import { type RedisServer, redisAvailable, startRedis } from "./server.js"
 import { killWorkers, spawnWorker, until } from "./workers.js"
 
 const available = redisAvailable("test/redis/crash")
 const consumerScript = new URL("./consumer.ts", import.meta.url)
+const receiverScript = new URL("./receiver.ts", import.meta.url)
 const claimIdle = 1000
 
 let redis: RedisServer
@@ -22,7 +26,7 @@ const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromise(effect)
 const consumer = (job: Omit<ConsumerJob, "redisUrl" | "claimIdle">) =>
   spawnWorker({ redisUrl: redis.url, claimIdle, maxMs: 60_000, ...job } satisfies ConsumerJob, consumerScript)
 
-describe.skipIf(!available)("a consumer process killed mid-handler", () => {
+describe.skipIf(!available)("processes of the durable queue killed with SIGKILL", () => {
   beforeAll(async () => {
     redis = await startRedis()
     scope = Effect.runSync(Scope.make())
@@ -59,5 +63,29 @@ describe.skipIf(!available)("a consumer process killed mid-handler", () => {
     const resumed = second.events.find((e) => e.event === "handling" && e.messageId === "3")!
     const stuck = first.events.find((e) => e.event === "handling" && e.messageId === "3")!
     expect((resumed["at"] as number) - (stuck["at"] as number)).toBeGreaterThanOrEqual(claimIdle / 3)
+  }, 60_000)
+
+  it("a receiver process killed (SIGKILL) right after answering 200: every event it answered 200 for is handled once a consumer runs", async () => {
+    const name = "receiver-killed"
+    const receiver = spawnWorker({ redisUrl: redis.url, name, maxMs: 60_000 } satisfies ReceiverJob, receiverScript)
+    await receiver.ready
+    const endpoint = receiver.events.find((e) => e.event === "ready")!["endpoint"] as string
+    const ids = ["1", "2", "3", "4", "5"]
+    for (const id of ids) expect((await run(post(endpoint, messageSent(Number(id))))).status).toBe(200)
+    // the last 200 is in hand: the receiver dies at once, before any consumer ran
+    receiver.child.kill("SIGKILL")
+    expect((await receiver.exit).signal).toBe("SIGKILL")
+
+    const second = consumer({ name })
+    await until("every event is handled", () =>
+      ids.every((id) => second.events.some((e) => e.event === "handled" && e.messageId === id)), 30_000)
+    const admin = createClient({ url: redis.url })
+    await admin.connect()
+    try {
+      await until("every event is acknowledged", async () => Number(await admin.sendCommand(["XLEN", keysOf(name).stream])) === 0)
+    } finally {
+      admin.destroy()
+    }
+    expect(second.events.filter((e) => e.event === "handled").map((e) => e.messageId)).toEqual(ids)
   }, 60_000)
 })

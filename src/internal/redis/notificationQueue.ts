@@ -280,14 +280,18 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
         )
       )
 
+    // an id that is not a stream id names no dead letter: Redis would refuse it with an error, and an
+    // error would keep the receiver's offers from Redis for one timeout
     const replay: NotificationQueue["replay"] = (id) =>
-      connection.run(Scripts.replay, [keys.dead, keys.stream], [id, settings.maxLength]).pipe(
-        Effect.mapError(unavailable),
-        Effect.flatMap((reply) => {
-          const status = statusOf(reply)
-          return status === 2 ? Effect.fail(full()) : Effect.succeed(status === 1)
-        })
-      )
+      !/^\d{1,19}-\d{1,19}$/.test(id)
+        ? Effect.succeed(false)
+        : connection.run(Scripts.replay, [keys.dead, keys.stream], [id, settings.maxLength]).pipe(
+          Effect.mapError(unavailable),
+          Effect.flatMap((reply) => {
+            const status = statusOf(reply)
+            return status === 2 ? Effect.fail(full()) : Effect.succeed(status === 1)
+          })
+        )
 
     return { offer, deliveries, pending, deadLetters, replay }
   })
