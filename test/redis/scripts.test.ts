@@ -209,6 +209,19 @@ describe.skipIf(!available)("Redis gate scripts", () => {
       expect(yield* acquire(connection, key, "p:1")).toEqual([1, 0])
       expect(yield* Effect.promise(() => client.scriptExists([Scripts.acquire.sha]))).toEqual([1])
     }))
+
+  it.scopedLive("an error reply of Redis fails that call only: the next call goes to Redis (a lost connection pauses calls)", () =>
+    Effect.gen(function*() {
+      const { client, connection } = yield* connect
+      const key = nextKey()
+      const keys = gateKeys("ymc", key)
+      yield* Effect.promise(() => client.set(keys.holders, "not a sorted set"))
+      const refused = yield* Effect.flip(acquire(connection, key, "t1"))
+      expect(refused.answered).toBe(true)
+      expect(refused.description).toContain("WRONGTYPE")
+      const [status] = yield* acquire(connection, nextKey(), "t2")
+      expect(status).toBe(1)
+    }))
 })
 
 describe.skipIf(!available)("Redis quota script", () => {

@@ -14,8 +14,14 @@ type NodeRedisClient = RedisClientType<any, any, any, any, any>
 type NodeRedisCluster = RedisClusterType<any, any, any, any, any>
 type AnyNodeRedis = NodeRedisClient | NodeRedisCluster
 
-/** A call to Redis that failed, described without credentials. */
-export class RedisFailure extends Data.TaggedError("RedisFailure")<{ readonly description: string }> {}
+/**
+ * A call to Redis that failed, described without credentials; `answered` when Redis itself answered
+ * with an error (it is reachable), rather than the call timing out or the connection failing.
+ */
+export class RedisFailure extends Data.TaggedError("RedisFailure")<{
+  readonly description: string
+  readonly answered?: boolean
+}> {}
 
 /** What the gate and the quota store need from Redis. */
 export interface Connection {
@@ -115,6 +121,14 @@ const lazyDuplicate = (
 
 const isNoScript = (error: unknown): boolean => error instanceof Error && error.message.startsWith("NOSCRIPT")
 
+/** Whether an error is an error reply of the server (node-redis's `ErrorReply` and its subclasses). */
+const isErrorReply = (error: unknown): boolean => {
+  for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    if (proto.constructor?.name === "ErrorReply") return true
+  }
+  return false
+}
+
 
 /** Makes a connection over `client`; the pub/sub connection (a duplicate) is closed with the scope. */
 export const make = (redisClient: RedisClient, options: ConnectionOptions): Effect.Effect<Connection, never, Scope.Scope> =>
@@ -123,7 +137,8 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
     const cluster = isCluster(client)
     const pubsub = options.pubsub ?? (cluster ? "sharded" : "classic")
     const timeoutMillis = Duration.toMillis(options.timeout)
-    const fail = (error: unknown) => new RedisFailure({ description: describeError(error, options.secrets) })
+    const fail = (error: unknown) =>
+      new RedisFailure({ description: describeError(error, options.secrets), answered: isErrorReply(error) })
     const timedOut = () => new RedisFailure({ description: `Redis did not answer within ${timeoutMillis} ms` })
 
     // Every call is bounded by one ticker per connection rather than a timer per call (a timer, or
@@ -160,9 +175,10 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
         return Effect.sync(() => pending.delete(entry))
       })
 
-    // After a failure, calls fail at once until one timeout has passed; the first call after that
-    // tries Redis again. With Redis out of reach, the in-process fallback gate and the fail-open quota
-    // store then answer at once instead of each call waiting out the timeout.
+    // After a failure that leaves Redis out of reach (a timeout, a lost connection; not an error reply,
+    // which Redis answers at once), calls fail at once until one timeout has passed; the first call
+    // after that tries Redis again. With Redis out of reach, the in-process fallback gate and the
+    // fail-open quota store then answer at once instead of each call waiting out the timeout.
     let lastFailure = ""
     let retryAt = 0
     const guarded = <A>(call: () => Promise<A>): Effect.Effect<A, RedisFailure> =>
@@ -173,6 +189,7 @@ export const make = (redisClient: RedisClient, options: ConnectionOptions): Effe
         }
         return Effect.tapError(bounded(call), (failure) =>
           Effect.sync(() => {
+            if (failure.answered === true) return
             lastFailure = failure.description
             retryAt = Date.now() + timeoutMillis
           }))
