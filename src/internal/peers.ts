@@ -23,6 +23,16 @@ export type Peer = keyof typeof peerRanges
 export const installCommand = (packages: ReadonlyArray<Peer>): string =>
   `npm install ${packages.map((name) => `${name}@${peerRanges[name]}`).join(" ")}`
 
+/**
+ * The command that runs `ym-chats` through npx with these packages, which npx installs beside it (npx
+ * installs the required peers by itself; the optional ones only when named).
+ */
+export const npxCommand = (packages: ReadonlyArray<Peer>): string =>
+  `npx -p effect-yandex-market-chats ${packages.map((name) => `-p ${name}@${peerRanges[name]}`).join(" ")} ym-chats`
+
+/** Whether a module at this URL was installed by npx (`npx <package>`) into its cache, not into a project. */
+export const installedByNpx = (url: string): boolean => /\/_npx\//.test(url)
+
 /** A part of this package was started without a package that it needs. */
 export class MissingPackageError extends Error {
   constructor(readonly part: string, readonly packages: ReadonlyArray<Peer>) {

@@ -84,11 +84,11 @@ export const installs: ReadonlyArray<Install> = [
     works: /^\{"chatId":\d+/m
   },
   {
-    name: "the Redis gate and quota store",
+    name: "the Redis gate, quota store and durable notification queue",
     adds: ["redis"],
     files: ["test/package/programs/redis.mjs"],
     run: (sim) => ({ args: ["redis.mjs", sim.url, String(sim.businessId), sim.apiKey, sim.redisUrl ?? ""] }),
-    works: /\{"calls":12,"inFlight":[1-4],"redisKeys":true\}/,
+    works: /\{"calls":12,"inFlight":[1-4],"redisKeys":true,"durable":true\}/,
     redis: true
   }
 ]

@@ -1,12 +1,14 @@
 // The "client + Redis" install at work: the client over FetchHttpClient, with the gate and the quota
 // store of effect-yandex-market-chats/redis (which loads `redis` when its layer opens the connection),
 // makes 12 getChats calls at concurrency 12 against the simulator; the gate holds at most 4 of them, and the
-// quota store leaves its keys in Redis. Prints one JSON line.
+// quota store leaves its keys in Redis. Then the durable notification queue (Redis.layerNotificationQueue)
+// stores an event and delivers it back. Prints one JSON line.
 //
 //   node redis.mjs <simulator url> <business id> <api key> <redis url>
 import { FetchHttpClient } from "@effect/platform"
-import { Effect, Layer, Redacted } from "effect"
+import { Chunk, Effect, Layer, Redacted, Stream } from "effect"
 import { ChatsClient, ChatsLimiter } from "effect-yandex-market-chats"
+import * as ChatsNotifications from "effect-yandex-market-chats/notifications"
 import * as Redis from "effect-yandex-market-chats/redis"
 
 const [url, businessId, apiKey, redisUrl] = process.argv.slice(2)
@@ -44,7 +46,18 @@ const program = Effect.gen(function*() {
       await client.close()
     }
   })
-  console.log(JSON.stringify({ calls: found.length, inFlight: gate.counter.max, redisKeys: keys.length > 0 }))
+  // the durable notification queue: one event stored in a Redis Stream, delivered and acknowledged
+  const durable = yield* Effect.scoped(Effect.gen(function*() {
+    const queue = yield* Redis.DurableNotificationQueue
+    const event = yield* ChatsNotifications.decodeNotification({
+      notificationType: "CHAT_CREATED", businessId: Number(businessId), chatId: 777, createdAt: new Date().toISOString()
+    })
+    const stored = yield* queue.offer(event)
+    const [delivery] = yield* Stream.runCollect(Stream.take(queue.deliveries, 1)).pipe(Effect.map(Chunk.toReadonlyArray))
+    yield* delivery.ack
+    return stored === "stored" && delivery.event.chatId === 777
+  }).pipe(Effect.provide(Redis.layerNotificationQueue({ url: Redacted.make(redisUrl), prefix: "package-test" }))))
+  console.log(JSON.stringify({ calls: found.length, inFlight: gate.counter.max, redisKeys: keys.length > 0, durable }))
 }).pipe(
   Effect.provide(ChatsClient.layer({ baseUrl: url, apiKey: Redacted.make(apiKey) })),
   Effect.provide(counted),
