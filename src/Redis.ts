@@ -77,11 +77,12 @@ export type PubSub = "classic" | "sharded"
  * @category models
  */
 export interface Options {
-  /** Most requests in flight at once per business, across every process. Default 4, the market's limit. */
+  /** Most requests in flight at once per business, across every process: a positive integer. Default 4, the market's limit. */
   readonly maxInFlight?: number | undefined
   /**
    * How long a slot stays held without renewal: the slots of a process killed while holding them come
-   * back after at most this long. Renewed every third of it while a request runs. Default 10 seconds.
+   * back after at most this long. Renewed every third of it while a request runs. At least 1 second;
+   * default 10 seconds.
    */
   readonly lease?: Duration.DurationInput | undefined
   /**
@@ -130,48 +131,66 @@ export interface Limiters {
 
 const defaultTimeout = Duration.seconds(2)
 
-/** Builds the gate and the quota store over `client`, with the secrets an error must not show. */
-const makeWith = (client: RedisClient, options: Options, secrets: ReadonlyArray<string>) =>
-  Effect.map(
-    Connection.make(client, {
-      timeout: Duration.decode(options.timeout ?? defaultTimeout),
-      pubsub: options.pubsub,
-      secrets
-    }),
-    (connection): Limiters => {
-      const prefix = options.prefix ?? "ymc"
-      return {
-        gate: RedisGate.make(connection, Wakeups.make(connection), {
-          maxInFlight: options.maxInFlight ?? marketParallelLimit,
-          lease: Duration.toMillis(Duration.decode(options.lease ?? "10 seconds")),
-          prefix,
-          fallback: options.fallback === "memory"
-        }),
-        quotaStore: RedisQuotaStore.make(connection, prefix)
-      }
+/** The settings of the gate and the connection, checked: a `ConfigError` names a bad option. */
+const gateSettings = (options: Options) =>
+  Effect.gen(function*() {
+    return {
+      maxInFlight: yield* positiveInt("maxInFlight", options.maxInFlight ?? marketParallelLimit),
+      // shorter leases would make the waiters' re-checks (a sixth of a lease) a busy poll of Redis
+      lease: yield* millis("lease", options.lease ?? "10 seconds", 1000),
+      timeout: Duration.millis(yield* millis("timeout", options.timeout ?? defaultTimeout, 1)),
+      prefix: options.prefix ?? "ymc",
+      fallback: options.fallback === "memory",
+      pubsub: options.pubsub
     }
+  })
+
+type GateSettings = Effect.Effect.Success<ReturnType<typeof gateSettings>>
+
+/** Builds the gate and the quota store over `client`, with the secrets an error must not show. */
+const makeWith = (client: RedisClient, settings: GateSettings, secrets: ReadonlyArray<string>) =>
+  Effect.map(
+    Connection.make(client, { timeout: settings.timeout, pubsub: settings.pubsub, secrets }),
+    (connection): Limiters => ({
+      gate: RedisGate.make(connection, Wakeups.make(connection), {
+        maxInFlight: settings.maxInFlight,
+        lease: settings.lease,
+        prefix: settings.prefix,
+        fallback: settings.fallback
+      }),
+      quotaStore: RedisQuotaStore.make(connection, settings.prefix)
+    })
   )
 
 /**
  * Builds the gate and the quota store over a connected client of yours (which stays yours to close).
- * The process's pub/sub connection, a duplicate of it, is closed with the scope.
+ * The process's pub/sub connection, a duplicate of it, is closed with the scope. Fails with a
+ * `ConfigError` on a bad option (`maxInFlight` not a positive integer, `lease` under 1 second,
+ * `timeout` not positive).
  *
  * @since 0.2.0
  * @category constructors
  */
-export const make = (client: RedisClient, options: Options = {}): Effect.Effect<Limiters, never, Scope.Scope> =>
-  makeWith(client, options, [])
+export const make = (
+  client: RedisClient,
+  options: Options = {}
+): Effect.Effect<Limiters, ConfigError.ConfigError, Scope.Scope> =>
+  Effect.flatMap(gateSettings(options), (settings) => makeWith(client, settings, []))
 
 const toContext = (limiters: Limiters): Context.Context<ChatsGate | ChatsQuotaStore> =>
   Context.make(ChatsGate, limiters.gate).pipe(Context.add(ChatsQuotaStore, limiters.quotaStore))
 
 /**
  * A layer that gives the client the Redis gate and quota store, over a connected client of yours.
+ * Fails with a `ConfigError` on a bad option (see {@link make}).
  *
  * @since 0.2.0
  * @category layers
  */
-export const layerClient = (client: RedisClient, options: Options = {}): Layer.Layer<ChatsGate | ChatsQuotaStore> =>
+export const layerClient = (
+  client: RedisClient,
+  options: Options = {}
+): Layer.Layer<ChatsGate | ChatsQuotaStore, ConfigError.ConfigError> =>
   Layer.scopedContext(Effect.map(make(client, options), toContext))
 
 /** The URL's password, as written and decoded: texts no error may show. */
@@ -190,11 +209,10 @@ const secretsOf = (url: string): ReadonlyArray<string> => {
  */
 const urlClient = (
   urlOption: Redacted.Redacted<string> | string,
-  timeoutOption: Duration.DurationInput | undefined
+  timeout: Duration.Duration
 ): Effect.Effect<{ readonly client: RedisClient; readonly secrets: ReadonlyArray<string> }, never, Scope.Scope> =>
   Effect.gen(function*() {
     const url = Redacted.isRedacted(urlOption) ? Redacted.value(urlOption) : urlOption
-    const timeout = Duration.decode(timeoutOption ?? defaultTimeout)
     const { createClient } = yield* Effect.promise(() => nodeRedis("effect-yandex-market-chats/redis"))
     const client = yield* Effect.acquireRelease(
       Effect.try({
@@ -239,15 +257,17 @@ const urlClient = (
 /**
  * A layer that gives the client the Redis gate and quota store, over a connection to `url` that it
  * opens and closes. It waits at most `timeout` for the first connection: until Redis answers, the
- * gate fails (or falls back) and the quota store fails open.
+ * gate fails (or falls back) and the quota store fails open. Fails with a `ConfigError` on a bad
+ * option (see {@link make}), before connecting.
  *
  * @since 0.2.0
  * @category layers
  */
-export const layer = (options: UrlOptions): Layer.Layer<ChatsGate | ChatsQuotaStore> =>
+export const layer = (options: UrlOptions): Layer.Layer<ChatsGate | ChatsQuotaStore, ConfigError.ConfigError> =>
   Layer.scopedContext(Effect.gen(function*() {
-    const { client, secrets } = yield* urlClient(options.url, options.timeout)
-    return toContext(yield* makeWith(client, options, secrets))
+    const settings = yield* gateSettings(options)
+    const { client, secrets } = yield* urlClient(options.url, settings.timeout)
+    return toContext(yield* makeWith(client, settings, secrets))
   }))
 
 /**
@@ -424,7 +444,7 @@ export const layerNotificationQueue = (
   options: NotificationQueueOptions & { readonly url: Redacted.Redacted<string> | string }
 ): Layer.Layer<ChatsEventQueue | DurableNotificationQueue, ConfigError.ConfigError> =>
   Layer.scopedContext(Effect.gen(function*() {
-    const { client, secrets } = yield* urlClient(options.url, options.timeout)
+    const { client, secrets } = yield* urlClient(options.url, Duration.decode(options.timeout ?? defaultTimeout))
     return queueContext(yield* makeQueueWith(client, options, secrets))
   }))
 
