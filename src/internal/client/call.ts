@@ -219,29 +219,9 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
     (error) => leavesOutcomeUnknown(error) ? new ChatsError.DeliveryUnknownError({ ...info, cause: error }) : error
   )
 
-  /**
-   * The retries, started only after a failure that is safe to retry: `Effect.retry` over the attempt,
-   * its first run handing that failure to the schedule, so that a call that succeeds at once starts
-   * no schedule (the same decisions as `Effect.retry(safeAttempt, ...)`, without its cost per call).
-   */
-  const retryAfter = (schedule: ChatsRetry.RetrySchedule) => (first: ChatsError.ChatsClientError) => {
-    let replayed = false
-    return Effect.retry(
-      Effect.suspend(() => {
-        if (replayed) return safeAttempt
-        replayed = true
-        return Effect.fail(first)
-      }),
-      withRetryEvents(schedule, spec.operation)
-    )
-  }
-
+  /** The retries: the schedule decides over the failures that are safe to retry (see `withRetryEvents`). */
   const retried: Effect.Effect<A, ChatsError.ChatsClientError> = Effect.flatMap(
-    ctx.schedule === false ? safeAttempt : Effect.catchIf(
-      safeAttempt,
-      (error) => ChatsRetry.isSafeToRetry(spec.operation, error),
-      retryAfter(ctx.schedule)
-    ),
+    ctx.schedule === false ? safeAttempt : Effect.retry(safeAttempt, withRetryEvents(ctx.schedule, spec.operation)),
     Either.match({ onLeft: Effect.fail, onRight: Effect.succeed })
   )
 
