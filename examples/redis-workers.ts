@@ -10,7 +10,7 @@
  * and the most requests it saw in flight for the business. A new Redis grants nothing for one lease
  * (10 s) after it starts: leases it may have forgotten run out first.
  */
-import { NodeHttpClient } from "@effect/platform-node"
+import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Config, Console, Effect, Layer } from "effect"
 import { spawn } from "node:child_process"
 import { parseArgs } from "node:util"
@@ -64,7 +64,5 @@ const main = Effect.gen(function*() {
   if (codes.some((code) => code !== 0)) yield* Effect.fail(new Error("a worker failed"))
 }).pipe(Effect.scoped, Effect.provide(Simulator.layer({ seed: 1, chats: 40, messages: 200 })))
 
-Effect.runPromise<void, unknown>(values.worker ? worker : main).catch((error) => {
-  console.error(String(error))
-  process.exit(1)
-})
+// SIGINT / SIGTERM interrupt the program: the workers are killed and the redis-server stopped
+NodeRuntime.runMain<void, unknown>(values.worker ? worker : main)

@@ -12,9 +12,10 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Layer, Option } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import type { LimiterUnavailableError, Operation } from "./ChatsError.js"
 import { makeTrackedMemoryGate, noteQueued as internalNoteQueued } from "./internal/limiter/memoryGate.js"
+import { makeTrackedMemoryQuotaStore } from "./internal/limiter/memoryQuotaStore.js"
 
 /**
  * The market's limit of requests in flight at once for one business.
@@ -177,35 +178,13 @@ export class ChatsQuotaStore extends Context.Reference<ChatsQuotaStore>()("effec
 }) {}
 
 /**
- * An in-memory quota store for one process; a state is dropped once its reset has passed.
+ * An in-memory quota store for one process; a state is dropped once its reset has passed (when it is
+ * next asked for, or by a sweep when the store has grown to twice its size after the last sweep).
  *
  * @since 0.2.0
  * @category constructors
  */
-export const makeMemoryQuotaStore = (): QuotaStore => {
-  const states = new Map<string, QuotaState>()
-  const id = (key: LimitKey, operation: Operation) => `${key.businessId} ${operation} ${key.api}`
-  return {
-    reserve: (key, operation) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        const k = id(key, operation)
-        const state = states.get(k)
-        if (state === undefined) return Option.none()
-        if (now >= quotaBackAt(state.resetsAt)) {
-          states.delete(k)
-          return Option.none()
-        }
-        if (state.remaining <= 0) return Option.some(state)
-        states.set(k, { ...state, remaining: state.remaining - 1 })
-        return Option.none()
-      }),
-    record: (key, operation, state) =>
-      Effect.sync(() => {
-        const k = id(key, operation)
-        states.set(k, mergeQuotaState(states.get(k), state))
-      })
-  }
-}
+export const makeMemoryQuotaStore = (): QuotaStore => makeTrackedMemoryQuotaStore().store
 
 /**
  * A layer that gives the client its own in-memory quota store, instead of the one the process shares.

@@ -3,6 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import { ChatsClient, ChatsLimiter, ChatsRetry } from "../../src/index.js"
 import { makeTrackedMemoryGate } from "../../src/internal/limiter/memoryGate.js"
+import { makeTrackedMemoryQuotaStore } from "../../src/internal/limiter/memoryQuotaStore.js"
 import { type Answer, fakeClient, ok, secretKey } from "./fakeHttp.js"
 import { chatJson } from "./fixtures.js"
 
@@ -281,5 +282,23 @@ describe("the in-memory gate", () => {
           Effect.flatMap(Fiber.join)
         )
       expect(tracked()).toBe(0)
+    }))
+})
+
+describe("the in-memory quota store", () => {
+  it.effect("drops the states whose reset has passed: calls to many businesses do not grow it for ever", () =>
+    Effect.gen(function*() {
+      const { store, tracked } = makeTrackedMemoryQuotaStore()
+      const record = (businessId: number, resetsAt: number) =>
+        store.record({ api: "https://api.test", businessId }, "getChat", { remaining: 5, resetsAt })
+      for (let businessId = 0; businessId < 3000; businessId++) {
+        // half of them reset before the other half is recorded
+        if (businessId === 1500) yield* TestClock.adjust("1 minute")
+        yield* record(businessId, (yield* TestClock.currentTimeMillis) + 10)
+      }
+      expect(tracked()).toBeLessThanOrEqual(2048)
+      const still = yield* store.reserve({ api: "https://api.test", businessId: 2999 }, "getChat")
+      expect(Option.isNone(still)).toBe(true) // a unit reserved from a live state
+      expect(tracked()).toBeGreaterThan(0)
     }))
 })
