@@ -74,6 +74,14 @@ describe("the quota wait event", () => {
   })
 })
 
+/** The error of a `getChat` that fails, with a minute of test time for its retries. */
+const getChatFailure = Effect.gen(function*() {
+  const client = yield* ChatsClient.ChatsClient
+  const fiber = yield* Effect.fork(Effect.flip(client.getChat({ businessId, chatId: 42 })))
+  yield* TestClock.adjust(60_000)
+  return yield* Fiber.join(fiber)
+})
+
 describe("the retry event", () => {
   it.effect("is recorded only when the schedule then retries: 2 retries of 420s, 3 requests, 2 events", () => {
     const parallel420 = fail(420, "LIMIT_EXCEEDED", "Hit rate limit of 4 parallel requests for businessId 12345")
@@ -81,12 +89,7 @@ describe("the retry event", () => {
       retrySchedule: ChatsRetry.defaultSchedule({ maxRateLimitRetries: 2 })
     })
     return Effect.gen(function*() {
-      const client = yield* ChatsClient.ChatsClient
-      const { result: error, spans } = yield* withSpans(Effect.gen(function*() {
-        const fiber = yield* Effect.fork(Effect.flip(client.getChat({ businessId, chatId: 42 })))
-        yield* TestClock.adjust(60_000)
-        return yield* Fiber.join(fiber)
-      }))
+      const { result: error, spans } = yield* withSpans(getChatFailure)
       expect(error._tag).toBe("RateLimitError")
       expect(requests).toHaveLength(3)
       const [span] = callSpans(spans, "getChat")
@@ -103,12 +106,7 @@ describe("the retry event", () => {
       retrySchedule: Schedule.recurs(5)
     })
     return Effect.gen(function*() {
-      const client = yield* ChatsClient.ChatsClient
-      const { result: error, spans } = yield* withSpans(Effect.gen(function*() {
-        const fiber = yield* Effect.fork(Effect.flip(client.getChat({ businessId, chatId: 42 })))
-        yield* TestClock.adjust(60_000)
-        return yield* Fiber.join(fiber)
-      }))
+      const { result: error, spans } = yield* withSpans(getChatFailure)
       expect(error._tag).toBe("NotFoundError")
       expect(requests).toHaveLength(2)
       const [span] = callSpans(spans, "getChat")
