@@ -30,7 +30,8 @@ describe("notifications", () => {
       expect(Option.getOrThrow(yield* sim.chat(chatId)).status).toBe("FINISHED")
       yield* sim.ping
 
-      yield* waitUntil(Effect.sync(() => sink.bodies.length >= 6))
+      // the sink has a body before the simulator has read its 200: wait for both
+      yield* waitUntil(Effect.map(sim.stats, (s) => sink.bodies.length >= 6 && s.notifications.delivered + s.notifications.failed >= 6))
       const partner = (yield* sim.messages(chatId)).find((m) => m.sender === "PARTNER")!
       expect(sink.bodies).toEqual([
         { notificationType: "CHAT_CREATED", chatId, businessId, createdAt: expect.stringMatching(isoMsk) },
