@@ -280,8 +280,8 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
         )
       )
 
-    // an id that is not a stream id names no dead letter: Redis would refuse it with an error, and an
-    // error would keep the receiver's offers from Redis for one timeout
+    // an id that is not a stream id names no dead letter: false without asking Redis (which would
+    // answer it with an error)
     const replay: NotificationQueue["replay"] = (id) =>
       !/^\d{1,19}-\d{1,19}$/.test(id)
         ? Effect.succeed(false)
