@@ -12,6 +12,7 @@
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import * as Redis from "../../src/Redis.js"
+import { childJob, print, runChild } from "./child.js"
 
 /** What a consumer is told to do. */
 export interface ConsumerJob {
@@ -23,9 +24,7 @@ export interface ConsumerJob {
   readonly maxMs?: number
 }
 
-const job = JSON.parse(process.argv[2] ?? "{}") as ConsumerJob
-setTimeout(() => process.exit(3), job.maxMs ?? 60_000).unref()
-const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n")
+const job = childJob<ConsumerJob>()
 
 const program = Effect.gen(function*() {
   const receiver = yield* ChatsNotifications.ChatsNotifications
@@ -48,10 +47,4 @@ const program = Effect.gen(function*() {
   Logger.withMinimumLogLevel(LogLevel.Error)
 )
 
-Effect.runPromise(program).then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(`consumer failed: ${String(error)}\n`)
-    process.exit(1)
-  }
-)
+runChild("consumer", program)

@@ -8,6 +8,7 @@
 import { Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import * as Redis from "../../src/Redis.js"
+import { childJob, runChild } from "./child.js"
 
 /** What a receiver is told to do. */
 export interface ReceiverJob {
@@ -16,8 +17,7 @@ export interface ReceiverJob {
   readonly maxMs?: number
 }
 
-const job = JSON.parse(process.argv[2] ?? "{}") as ReceiverJob
-setTimeout(() => process.exit(3), job.maxMs ?? 60_000).unref()
+const job = childJob<ReceiverJob>()
 
 const program = Effect.gen(function*() {
   const server = yield* ChatsNotifications.NotificationsServer
@@ -30,10 +30,4 @@ const program = Effect.gen(function*() {
   Logger.withMinimumLogLevel(LogLevel.Error)
 )
 
-Effect.runPromise(program).then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(`receiver failed: ${String(error)}\n`)
-    process.exit(1)
-  }
-)
+runChild("receiver", program)

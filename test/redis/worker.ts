@@ -17,6 +17,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, HashMap, Layer, Logger, LogLevel, Redacted } from "effect"
 import { ChatsClient } from "../../src/index.js"
 import * as Redis from "../../src/Redis.js"
+import { childJob, print, runChild } from "./child.js"
 
 /** What a worker is told to do. */
 export interface WorkerJob {
@@ -48,9 +49,7 @@ export interface WorkerResult {
   readonly queued: number
 }
 
-const job = JSON.parse(process.argv[2] ?? "{}") as WorkerJob
-setTimeout(() => process.exit(3), job.maxMs ?? 60_000).unref()
-const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n")
+const job = childJob<WorkerJob>()
 
 const results: Record<number, WorkerResult> = {}
 for (const b of job.businesses) results[b.businessId] = { ok: 0, errors: {}, queued: 0 }
@@ -118,10 +117,4 @@ const program = Effect.gen(function*() {
   Logger.withMinimumLogLevel(LogLevel.Debug)
 )
 
-Effect.runPromise(program).then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(`worker failed: ${String(error)}\n`)
-    process.exit(1)
-  }
-)
+runChild("worker", program)
