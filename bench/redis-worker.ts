@@ -34,17 +34,28 @@ export interface WorkerRun {
 
 const job = JSON.parse(process.argv[2] ?? "{}") as Job
 
-/** A gate that records how long each call waited for its slot. */
-const timedGate = (inner: ChatsLimiter.Gate, waits: Array<number>): ChatsLimiter.Gate => ({
-  withPermit: (key) => (effect) =>
-    Effect.suspend(() => {
-      const asked = performance.now()
-      return inner.withPermit(key)(Effect.suspend(() => {
-        waits.push(performance.now() - asked)
-        return effect
-      }))
-    })
-})
+/** A gate that records how long each call waited for its slot (taken alone, or with a unit of the quota). */
+const timedGate = (inner: ChatsLimiter.Gate, waits: Array<number>): ChatsLimiter.Gate => {
+  const timed = <A>(asked: number, a: A): A => {
+    waits.push(performance.now() - asked)
+    return a
+  }
+  return {
+    withPermit: (key) => (effect) =>
+      Effect.suspend(() => {
+        const asked = performance.now()
+        return inner.withPermit(key)(Effect.suspend(() => timed(asked, effect)))
+      }),
+    reserving: inner.reserving && {
+      store: inner.reserving.store,
+      withPermit: (key, operation) => (use) =>
+        Effect.suspend(() => {
+          const asked = performance.now()
+          return inner.reserving!.withPermit(key, operation)((reservation) => Effect.suspend(() => timed(asked, use(reservation))))
+        })
+    }
+  }
+}
 
 const main = Effect.gen(function*() {
   const waits: Array<number> = []

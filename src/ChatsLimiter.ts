@@ -52,6 +52,34 @@ export interface Gate {
   readonly withPermit: (
     key: LimitKey
   ) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | LimiterUnavailableError, R>
+  /**
+   * For a gate kept beside a quota store (such as the Redis pair): takes a slot and a unit of that
+   * store's quota in one step. The client uses it when its quota store is `reserving.store`.
+   */
+  readonly reserving?: ReservingGate | undefined
+}
+
+/**
+ * Takes a slot and a unit of an operation's quota in one step, for a gate kept beside a quota store:
+ * one trip to a shared store instead of two.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ReservingGate {
+  /** The quota store whose units the gate takes. */
+  readonly store: QuotaStore
+  /**
+   * Runs `use` while holding one of the business's slots, as {@link Gate.withPermit} does. `use` is
+   * given the reservation to run once the slot is taken: the unit taken with the slot (an effect that
+   * has its answer already), or, when the gate could not take it, `store.reserve(key, operation)`.
+   */
+  readonly withPermit: (
+    key: LimitKey,
+    operation: Operation
+  ) => <A, E, R>(
+    use: (reservation: Effect.Effect<Option.Option<QuotaState>, LimiterUnavailableError>) => Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | LimiterUnavailableError, R>
 }
 
 /**

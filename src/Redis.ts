@@ -40,6 +40,7 @@ import { invalid, positiveInt } from "./internal/configChecks.js"
 import { nodeRedis } from "./internal/peers.js"
 import * as Connection from "./internal/redis/connection.js"
 import * as RedisGate from "./internal/redis/gate.js"
+import { keyCache } from "./internal/redis/keys.js"
 import * as RedisNotificationQueue from "./internal/redis/notificationQueue.js"
 import * as RedisQuotaStore from "./internal/redis/quotaStore.js"
 import * as Wakeups from "./internal/redis/wakeups.js"
@@ -151,15 +152,18 @@ type GateSettings = Effect.Effect.Success<ReturnType<typeof gateSettings>>
 const makeWith = (client: RedisClient, settings: GateSettings, secrets: ReadonlyArray<string>) =>
   Effect.map(
     Connection.make(client, { timeout: settings.timeout, pubsub: settings.pubsub, secrets }),
-    (connection): Limiters => ({
-      gate: RedisGate.make(connection, Wakeups.make(connection), {
-        maxInFlight: settings.maxInFlight,
-        lease: settings.lease,
-        prefix: settings.prefix,
-        fallback: settings.fallback
-      }),
-      quotaStore: RedisQuotaStore.make(connection, settings.prefix)
-    })
+    (connection): Limiters => {
+      const keysFor = keyCache(settings.prefix)
+      const quotaStore = RedisQuotaStore.make(connection, keysFor)
+      return {
+        gate: RedisGate.make(connection, Wakeups.make(connection), keysFor, quotaStore, {
+          maxInFlight: settings.maxInFlight,
+          lease: settings.lease,
+          fallback: settings.fallback
+        }),
+        quotaStore
+      }
+    }
   )
 
 /**

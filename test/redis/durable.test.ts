@@ -12,8 +12,8 @@ import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import { makeFake, ok } from "../client/fakeHttp.js"
 import { chatJson, messageJson } from "../client/fixtures.js"
 import { bodies, isSuccessBody, messageSent } from "../notifications/helpers.js"
-import { adminClient, durableReceiver, keysOf, storedBodies } from "./durableHelpers.js"
-import { type RedisServer, redisAvailable, startRedis } from "./server.js"
+import { durableReceiver, keysOf, storedBodies } from "./durableHelpers.js"
+import { adminClient, type RedisServer, redisAvailable, startRedis } from "./server.js"
 
 const available = redisAvailable("test/redis/durable")
 

@@ -3,7 +3,6 @@
  * the Redis queue, a plain Redis client to look at the keys, and the queue's key names.
  */
 import { Effect, Layer, Redacted, type Scope } from "effect"
-import { createClient } from "redis"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import * as Redis from "../../src/Redis.js"
 import { post, type Reply } from "../notifications/helpers.js"
@@ -33,18 +32,6 @@ export const durableReceiver = (
     const endpoint = Redacted.value(server.endpoint)
     return { receiver, queue, send: (body: unknown) => post(endpoint, body) }
   }).pipe(Effect.orDie)
-
-/** A plain client for looking at Redis (closed with the scope). */
-export const adminClient = (url: string) =>
-  Effect.acquireRelease(
-    Effect.promise(async () => {
-      const client = createClient({ url })
-      client.on("error", () => {})
-      await client.connect()
-      return client
-    }),
-    (client) => Effect.sync(() => client.destroy())
-  )
 
 /** The keys of the queue `name` (default prefix). */
 export const keysOf = (name = "notifications") => ({

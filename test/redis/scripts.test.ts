@@ -14,7 +14,7 @@ import * as Connection from "../../src/internal/redis/connection.js"
 import * as Gate from "../../src/internal/redis/gate.js"
 import { gateKeys, quotaKey } from "../../src/internal/redis/keys.js"
 import * as Scripts from "../../src/internal/redis/scripts.js"
-import { type RedisServer, redisAvailable, startRedis } from "./server.js"
+import { type RedisServer, redisAvailable, adminClient, startGrantingRedis, startRedis } from "./server.js"
 
 const available = redisAvailable("test/redis/scripts")
 const lease = 1000
@@ -26,15 +26,7 @@ const nextKey = (): ChatsLimiter.LimitKey => ({ api: "https://api.test", busines
 
 /** A connected client for the scope, and a Connection over it. */
 const connect = Effect.gen(function*() {
-  const client = yield* Effect.acquireRelease(
-    Effect.promise(async () => {
-      const c = createClient({ url: server.url })
-      c.on("error", () => {})
-      await c.connect()
-      return c
-    }),
-    (c) => Effect.sync(() => c.destroy())
-  )
+  const client = yield* adminClient(server.url)
   const connection = yield* Connection.make(client, { timeout: Duration.seconds(2), pubsub: "classic", secrets: [] })
   return { client, connection }
 })
@@ -58,9 +50,7 @@ const sleep = (millis: number) => Effect.sleep(millis)
 
 describe.skipIf(!available)("Redis gate scripts", () => {
   beforeAll(async () => {
-    server = await startRedis()
-    // a server younger than a lease grants nothing yet (see the restart test)
-    await new Promise((resolve) => setTimeout(resolve, lease + 100))
+    server = await startGrantingRedis(lease) // see the restart test
   })
   afterAll(async () => server?.stop())
 
@@ -164,6 +154,55 @@ describe.skipIf(!available)("Redis gate scripts", () => {
       yield* Fiber.join(first)
       expect(yield* Effect.promise(() => client.zCard(keys.holders))).toBe(0)
       expect(yield* limiters.gate.withPermit(key)(Effect.succeed("went"))).toBe("went")
+    }))
+
+  it.scopedLive("a slot comes with the unit of the quota asked for, taken when the slot is (for a waiter: at the hand-off)", () =>
+    Effect.gen(function*() {
+      const one = yield* Redis.make((yield* connect).client, { maxInFlight: 1, lease })
+      const two = yield* Redis.make((yield* connect).client, { maxInFlight: 1, lease })
+      const { client } = yield* connect
+      const key = nextKey()
+      const keys = gateKeys("ymc", key)
+      const state = quotaKey("ymc", key, "getChat")
+      const later = Date.now() + 60_000
+      const remaining = Effect.promise(() => client.hGet(state, "remaining"))
+      const queued = (n: number) =>
+        Effect.gen(function*() {
+          while ((yield* Effect.promise(() => client.zCard(keys.queue))) < n) yield* sleep(5)
+        })
+      yield* one.quotaStore.record(key, "getChat", { remaining: 1, resetsAt: later })
+      const holding = yield* Effect.makeLatch(false)
+      const done = yield* Effect.makeLatch(false)
+      // a slot free at once: the unit is taken with it, and the reservation is already answered
+      const first = yield* Effect.fork(one.gate.reserving!.withPermit(key, "getChat")((reservation) =>
+        Effect.gen(function*() {
+          expect(yield* remaining).toBe("0")
+          const answer = yield* reservation
+          yield* holding.open
+          yield* done.await
+          return answer
+        })
+      ))
+      yield* holding.await
+      // two waiters, one in another process and one in this one; the state changes before each runs
+      // its reservation: an answer taken at the hand-off does not see the change
+      const handedOn = (limiters: Redis.Limiters, resetsAt: number) =>
+        limiters.gate.reserving!.withPermit(key, "getChat")((reservation) =>
+          Effect.zipRight(
+            limiters.quotaStore.record(key, "getChat", { remaining: 5, resetsAt }),
+            reservation
+          )
+        )
+      const other = yield* Effect.fork(handedOn(two, later + 3_600_000))
+      yield* queued(1)
+      const local = yield* Effect.fork(handedOn(one, later + 7_200_000))
+      yield* queued(2)
+      yield* done.open
+      expect(Option.isNone(yield* Fiber.join(first))).toBe(true)
+      expect(yield* Fiber.join(other)).toEqual(Option.some({ remaining: 0, resetsAt: later }))
+      expect(yield* Fiber.join(local)).toEqual(Option.none()) // taken when the other's record had given 5
+      expect(yield* remaining).toBe("5") // the second record's 5, untouched by the reservations after it
+      expect(yield* Effect.promise(() => client.exists(keys.units))).toBe(0) // no unit left behind
     }))
 
   it.scopedLive("a request longer than the lease keeps its slot: the lease is renewed while it runs", () =>

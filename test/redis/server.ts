@@ -12,6 +12,7 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, type Scope } from "effect"
+import { createClient } from "redis"
 
 /** How to install the server, as the skip line says it. */
 export const installHint =
@@ -223,3 +224,25 @@ export const startRedis = async (options: ServerOptions = {}): Promise<RedisServ
 /** A server for the life of a scope. */
 export const scopedRedis = (options: ServerOptions = {}): Effect.Effect<RedisServer, never, Scope.Scope> =>
   Effect.acquireRelease(Effect.promise(() => startRedis(options)), (server) => Effect.promise(() => server.stop()))
+
+/**
+ * Starts a server and waits one gate lease (`lease` ms): the gate grants nothing on a server younger
+ * than a lease (its grace after a restart).
+ */
+export const startGrantingRedis = async (lease: number, options: ServerOptions = {}): Promise<RedisServer> => {
+  const server = await startRedis(options)
+  await new Promise((resolve) => setTimeout(resolve, lease + 100))
+  return server
+}
+
+/** A plain client for looking at Redis (closed with the scope; a dropped connection's errors ignored). */
+export const adminClient = (url: string) =>
+  Effect.acquireRelease(
+    Effect.promise(async () => {
+      const client = createClient({ url })
+      client.on("error", () => {})
+      await client.connect()
+      return client
+    }),
+    (client) => Effect.sync(() => client.destroy())
+  )

@@ -166,11 +166,20 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
     )
   })
 
-  /** Takes a unit of the quota: a spent one fails with `QuotaSpent`; a store that cannot answer lets the request go. */
-  const reserve: Effect.Effect<void, QuotaSpent> = ctx.quotaStore.reserve(key, spec.operation).pipe(
-    Effect.catchAll((error) => Effect.as(quotaStoreFailed(error), Option.none<QuotaState>())),
-    Effect.flatMap(Option.match({ onNone: () => Effect.void, onSome: (state) => Effect.fail(new QuotaSpent(state)) }))
-  )
+  /**
+   * Takes a unit of the quota with `reservation`, then exchanges: a spent quota fails with `QuotaSpent`;
+   * a store that cannot answer lets the request go.
+   */
+  const reserveThenExchange = (
+    reservation: Effect.Effect<Option.Option<QuotaState>, ChatsError.LimiterUnavailableError>
+  ): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> =>
+    reservation.pipe(
+      Effect.catchAll((error) => Effect.as(quotaStoreFailed(error), Option.none<QuotaState>())),
+      Effect.flatMap(Option.match({
+        onNone: (): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> => exchange,
+        onSome: (state) => Effect.fail(new QuotaSpent(state))
+      }))
+    )
 
   /** Remembers the quota an answer reported. */
   const record = (quota: QuotaState | undefined) =>
@@ -178,10 +187,15 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
       ? Effect.void
       : Effect.catchAll(ctx.quotaStore.record(key, spec.operation, quota), quotaStoreFailed)
 
-  /** One exchange at the gate (the quota checked once the slot is taken), then its decoding. */
-  const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> = ctx.gate.withPermit(key)(
-    Effect.zipRight(reserve, exchange)
-  ).pipe(
+  /**
+   * One exchange at the gate (the quota checked once the slot is taken, in the same step when the gate
+   * is kept beside the client's quota store), then its decoding.
+   */
+  const reserving = ctx.gate.reserving
+  const held = reserving !== undefined && reserving.store === ctx.quotaStore
+    ? reserving.withPermit(key, spec.operation)(reserveThenExchange)
+    : ctx.gate.withPermit(key)(reserveThenExchange(ctx.quotaStore.reserve(key, spec.operation)))
+  const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> = held.pipe(
     Effect.flatMap((answer) =>
       Effect.zipRight(
         record(answer.quota),

@@ -6,9 +6,10 @@
  */
 import { Clock, Duration, Effect, Exit, Fiber, Option } from "effect"
 import { LimiterUnavailableError } from "../../ChatsError.js"
-import { type Gate, type LimitKey, makeMemoryGate, noteQueued } from "../../ChatsLimiter.js"
+import { type Gate, type LimitKey, makeMemoryGate, noteQueued, type QuotaStore } from "../../ChatsLimiter.js"
 import type { Connection, RedisFailure } from "./connection.js"
-import { type GateKeys, gateKeys } from "./keys.js"
+import type { GateKeys } from "./keys.js"
+import { spentState } from "./quotaStore.js"
 import * as Scripts from "./scripts.js"
 import type { Wakeups } from "./wakeups.js"
 
@@ -17,8 +18,6 @@ export interface GateSettings {
   readonly maxInFlight: number
   /** How long a slot stays held without renewal; renewed every third of it. */
   readonly lease: number
-  /** Prefix of the keys and channels. */
-  readonly prefix: string
   /** Wait in the process's own gate when Redis cannot answer, instead of failing. */
   readonly fallback: boolean
 }
@@ -29,22 +28,29 @@ export interface GateSettings {
  */
 export const claimOf = (lease: number): number => Math.max(1, Math.min(Math.floor(lease / 2), 3000))
 
-/** Runs a gate script for `token` at the keys of one business. */
+/** Runs a gate script for `token` at the keys of one business; `quota`: the key of the unit asked with a slot. */
 export const runScript = (
   connection: Connection,
   script: Scripts.Script,
   keys: GateKeys,
   settings: { readonly maxInFlight: number; readonly lease: number },
-  token: string
+  token: string,
+  quota = ""
 ): Effect.Effect<unknown, RedisFailure> =>
   connection.run(
     script,
-    [keys.holders, keys.queue, keys.waiters, keys.meta, keys.wakePrefix],
-    [settings.maxInFlight, settings.lease, claimOf(settings.lease), connection.publishCommand, token]
+    [keys.holders, keys.queue, keys.waiters, keys.meta, keys.wakePrefix, keys.units],
+    [settings.maxInFlight, settings.lease, claimOf(settings.lease), connection.publishCommand, token, quota]
   )
 
 /** How a slot was obtained. */
 type Grant = "lease" | "claim"
+
+/** A slot: how it was obtained, and the answer of the quota unit taken with it (absent: none was). */
+interface Slot {
+  readonly grant: Grant
+  readonly unit: string | undefined
+}
 
 const unavailable = (failure: RedisFailure) =>
   new LimiterUnavailableError({ limiter: "gate", description: failure.description })
@@ -62,49 +68,51 @@ const noteLeaseLost = (key: LimitKey) =>
     )
   )
 
-/** Makes a gate over Redis. */
-export const make = (connection: Connection, wakeups: Wakeups, settings: GateSettings): Gate => {
-  const { lease, maxInFlight, prefix } = settings
+/**
+ * Makes a gate over Redis, with the keys of each business from `keysFor`. It takes a slot and a unit
+ * of `quotaStore`'s quota in one step (see {@link Gate.reserving}): the units are kept beside the gate.
+ */
+export const make = (
+  connection: Connection,
+  wakeups: Wakeups,
+  keysFor: (key: LimitKey) => GateKeys,
+  quotaStore: QuotaStore,
+  settings: GateSettings
+): Gate => {
+  const { lease, maxInFlight } = settings
   const claim = claimOf(lease)
   const recheck = Math.max(1, Math.floor(claim / 3))
   const fallback = settings.fallback ? makeMemoryGate({ maxInFlight }) : undefined
-  const keysOf = new Map<string, GateKeys>()
-  const keysFor = (key: LimitKey): GateKeys => {
-    const id = `${key.businessId} ${key.api}`
-    let keys = keysOf.get(id)
-    if (keys === undefined) {
-      keys = gateKeys(prefix, key)
-      keysOf.set(id, keys)
-    }
-    return keys
-  }
 
-  const runGate = (script: Scripts.Script, keys: GateKeys, token: string) =>
-    runScript(connection, script, keys, settings, token)
+  const runGate = (script: Scripts.Script, keys: GateKeys, token: string, quota?: string) =>
+    runScript(connection, script, keys, settings, token, quota)
 
   /** Leaves the queue, or frees the slot (true if the token held one); wakes the local waiters handed a slot. */
   const leave = (keys: GateKeys, token: string) =>
     Effect.map(runGate(Scripts.leave, keys, token), (reply) => {
-      const [held, ...handed] = reply as [number, ...Array<string>]
-      for (const t of handed) wakeups.wake(t)
+      const [held, ...woken] = reply as [number, ...Array<string>]
+      for (const wakeup of woken) wakeups.wake(wakeup)
       return held === 1
     })
 
-  /** Waits in line for a slot: a wake-up, or a re-check after the earliest lease ends (at most `recheck`). */
-  const waitForSlot = (key: LimitKey, keys: GateKeys, token: string): Effect.Effect<Grant, RedisFailure> =>
+  /**
+   * Waits in line for a slot (and the unit of the quota at `quota`, if not ''): a wake-up, or a
+   * re-check after the earliest lease ends (at most `recheck`).
+   */
+  const waitForSlot = (key: LimitKey, keys: GateKeys, token: string, quota: string): Effect.Effect<Slot, RedisFailure> =>
     Effect.gen(function*() {
       yield* wakeups.listen(keys.wakePrefix)
       wakeups.expect(token)
       let queued = false
       while (true) {
-        const [status, wait] = (yield* runGate(Scripts.acquire, keys, token)) as [number, number]
-        if (status === 1) return "lease"
-        if (status === 2) return "claim"
+        const [status, wait, unit] = (yield* runGate(Scripts.acquire, keys, token, quota)) as [number, number, string?]
+        if (status === 1) return { grant: "lease", unit } as const
+        if (status === 2) return { grant: "claim", unit } as const
         if (!queued) {
           queued = true
           yield* noteQueued(key)
         }
-        if (yield* wakeups.wait(token, Math.min(wait, recheck))) return "claim"
+        if (yield* wakeups.wait(token, Math.min(wait, recheck))) return { grant: "claim", unit: wakeups.unitOf(token) } as const
       }
     }).pipe(
       Effect.onExit((exit) => {
@@ -153,26 +161,43 @@ export const make = (connection: Connection, wakeups: Wakeups, settings: GateSet
       (failure) => Effect.logWarning(`ChatsClient: the Redis gate could not free a slot (its lease will run out): ${failure.description}`)
     )
 
-  return {
-    withPermit: (key) => (effect) =>
-      Effect.uninterruptibleMask((restore) => {
-        const keys = keysFor(key)
-        const token = wakeups.token()
-        return Effect.flatMap(Effect.either(restore(waitForSlot(key, keys, token))), (waited) => {
-          if (waited._tag === "Left") {
-            const error = unavailable(waited.left)
-            return fallback === undefined
-              ? Effect.fail(error)
-              : Effect.zipRight(
-                Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`),
-                restore(fallback.withPermit(key)(effect))
-              )
-          }
-          return Effect.flatMap(keep(key, keys, token, waited.right), (stopKeeping) =>
-            restore(effect).pipe(
-              Effect.ensuring(Effect.zipRight(stopKeeping, release(keys, token)))
-            ))
-        })
+  /**
+   * Runs `use` while holding a slot, waiting in line for one; `use` is given the answer of the unit of
+   * the quota at `quota` taken with the slot, or `undefined` when none was (none asked, or the gate of
+   * this process took over).
+   */
+  const permit = <A, E, R>(
+    key: LimitKey,
+    quota: string,
+    use: (unit: string | undefined) => Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E | LimiterUnavailableError, R> =>
+    Effect.uninterruptibleMask((restore) => {
+      const keys = keysFor(key)
+      const token = wakeups.token()
+      return Effect.flatMap(Effect.either(restore(waitForSlot(key, keys, token, quota))), (waited) => {
+        if (waited._tag === "Left") {
+          const error = unavailable(waited.left)
+          return fallback === undefined
+            ? Effect.fail(error)
+            : Effect.zipRight(
+              Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`),
+              restore(fallback.withPermit(key)(use(undefined)))
+            )
+        }
+        return Effect.flatMap(keep(key, keys, token, waited.right.grant), (stopKeeping) =>
+          restore(use(waited.right.unit)).pipe(
+            Effect.ensuring(Effect.zipRight(stopKeeping, release(keys, token)))
+          ))
       })
+    })
+
+  return {
+    withPermit: (key) => (effect) => permit(key, "", () => effect),
+    reserving: {
+      store: quotaStore,
+      withPermit: (key, operation) => (use) =>
+        permit(key, keysFor(key).quotaPrefix + operation, (unit) =>
+          use(unit === undefined ? quotaStore.reserve(key, operation) : Effect.succeed(spentState(unit))))
+    }
   }
 }

@@ -18,6 +18,10 @@ export interface GateKeys {
   readonly meta: string
   /** The prefix of the wake-up channels: a process listens on this prefix followed by its id. */
   readonly wakePrefix: string
+  /** The units: a hash of the quota units asked with a slot and of their answers, by token. */
+  readonly units: string
+  /** The prefix of the business's quota keys: followed by the operation (see {@link quotaKey}). */
+  readonly quotaPrefix: string
 }
 
 /** The hash tag of a business at an API: the API is hashed, so that no brace of a URL can break the tag. */
@@ -32,13 +36,32 @@ export const gateKeys = (prefix: string, key: LimitKey): GateKeys => {
     queue: `${tag}:gate:queue`,
     waiters: `${tag}:gate:waiters`,
     meta: `${tag}:gate:meta`,
-    wakePrefix: `${tag}:gate:wake:`
+    wakePrefix: `${tag}:gate:wake:`,
+    units: `${tag}:gate:units`,
+    quotaPrefix: `${tag}:quota:`
   }
 }
 
 /** The key of the quota state of one business and operation. */
 export const quotaKey = (prefix: string, key: LimitKey, operation: string): string =>
-  `${hashTag(prefix, key)}:quota:${operation}`
+  gateKeys(prefix, key).quotaPrefix + operation
+
+/**
+ * The keys of each business, made once: the gate and the quota store of one connection share this
+ * cache (it holds an entry per business and API the process has called).
+ */
+export const keyCache = (prefix: string): (key: LimitKey) => GateKeys => {
+  const cache = new Map<string, GateKeys>()
+  return (key) => {
+    const id = `${key.businessId} ${key.api}`
+    let keys = cache.get(id)
+    if (keys === undefined) {
+      keys = gateKeys(prefix, key)
+      cache.set(id, keys)
+    }
+    return keys
+  }
+}
 
 /** The keys of a durable notification queue, in one hash slot (`{<name>}`). */
 export interface QueueKeys {

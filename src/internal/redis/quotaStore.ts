@@ -4,33 +4,34 @@
  */
 import { Effect, Option } from "effect"
 import { LimiterUnavailableError } from "../../ChatsError.js"
-import { type QuotaState, type QuotaStore, resetMarginMillis } from "../../ChatsLimiter.js"
+import { type LimitKey, type QuotaState, type QuotaStore, resetMarginMillis } from "../../ChatsLimiter.js"
 import type { Connection, RedisFailure } from "./connection.js"
-import { quotaKey } from "./keys.js"
+import type { GateKeys } from "./keys.js"
 import * as Scripts from "./scripts.js"
 
-const unavailable = (failure: RedisFailure) =>
+/** The error of the quota store when Redis cannot answer. */
+export const unavailable = (failure: RedisFailure) =>
   new LimiterUnavailableError({ limiter: "quotaStore", description: failure.description })
 
-/** The state a `reserve` script returned: 0 to go, else remaining, reset and limit (or ''). */
-const spentState = (reply: unknown): Option.Option<QuotaState> => {
-  if (!Array.isArray(reply)) return Option.none()
-  const [remaining, resetsAt, limit] = reply as [unknown, unknown, unknown]
+/** The answer of the `takeUnit` script function: '' to go, else 'remaining resetsAt limit' (limit may be ''). */
+export const spentState = (answer: unknown): Option.Option<QuotaState> => {
+  if (typeof answer !== "string" || answer === "") return Option.none()
+  const [remaining, resetsAt, limit] = answer.split(" ")
   return Option.some({
     remaining: Number(remaining),
     resetsAt: Number(resetsAt),
-    ...(limit === "" || limit === undefined || limit === null ? {} : { limit: Number(limit) })
+    ...(limit === "" || limit === undefined ? {} : { limit: Number(limit) })
   })
 }
 
-/** Makes a quota store over Redis. */
-export const make = (connection: Connection, prefix: string): QuotaStore => ({
+/** Makes a quota store over Redis, with the keys of each business from `keysFor`. */
+export const make = (connection: Connection, keysFor: (key: LimitKey) => GateKeys): QuotaStore => ({
   reserve: (key, operation) =>
-    connection.run(Scripts.reserve, [quotaKey(prefix, key, operation)], [resetMarginMillis]).pipe(
+    connection.run(Scripts.reserve, [keysFor(key).quotaPrefix + operation], []).pipe(
       Effect.mapBoth({ onFailure: unavailable, onSuccess: spentState })
     ),
   record: (key, operation, state) =>
-    connection.run(Scripts.record, [quotaKey(prefix, key, operation)], [
+    connection.run(Scripts.record, [keysFor(key).quotaPrefix + operation], [
       state.remaining,
       state.resetsAt,
       state.limit ?? "",

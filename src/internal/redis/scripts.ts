@@ -4,6 +4,7 @@
  * server no longer knows it: see `connection.ts`).
  */
 import { createHash } from "node:crypto"
+import { resetMarginMillis } from "../../ChatsLimiter.js"
 
 /** A script and the SHA-1 that `EVALSHA` names it by. */
 export interface Script {
@@ -25,16 +26,41 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 `
 
 /**
- * What every gate script shares. KEYS: holders, queue, waiters, meta, wake-channel prefix.
+ * Takes a unit of the quota whose state hash is \`key\` (a state past its reset and margin is
+ * dropped). Returns '' when the request may go (a unit taken, or nothing known), else the spent
+ * state as 'remaining resetsAt limit' (limit may be empty): see \`quotaStore.ts\`'s \`spentState\`.
+ */
+const takeUnit = `
+local function takeUnit(key)
+  local s = redis.call('HMGET', key, 'remaining', 'resetsAt', 'limit')
+  if not s[2] then return '' end
+  if now >= tonumber(s[2]) + ${resetMarginMillis} then
+    redis.call('DEL', key)
+    return ''
+  end
+  if tonumber(s[1]) <= 0 then return s[1] .. ' ' .. s[2] .. ' ' .. (s[3] or '') end
+  redis.call('HINCRBY', key, 'remaining', -1)
+  return ''
+end
+`
+
+/**
+ * What every gate script shares. KEYS: holders, queue, waiters, meta, wake-channel prefix, units.
  * ARGV: limit, lease (ms), claim (ms: the deadline of a waiter's heartbeat and of a slot handed to a
- * waiter until it renews), the publish command (PUBLISH or SPUBLISH), the caller's token.
- * A token is `<process id>:<n>`; a grant is published on the wake prefix followed by the process id.
+ * waiter until it renews), the publish command (PUBLISH or SPUBLISH), the caller's token, and the
+ * key of the quota state of which the caller takes a unit with its slot ('' for none).
+ * A token is \`<process id>:<n>\`; a grant is published on the wake prefix followed by the process id.
+ *
+ * A waiter that asked for a unit has its quota key in the units hash ('?' and the key); when a slot
+ * is handed to it, the unit is taken in the same step and its answer kept there ('=' and the answer
+ * of \`takeUnit\`) and sent with the wake-up as \`<token>=<answer>\`.
  */
 const gatePrelude = `
-local holders, queue, waiters, meta, wakePrefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local holders, queue, waiters, meta, wakePrefix, units = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local limit, lease, claim = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local publish, token = ARGV[4], ARGV[5]
+local publish, token, quota = ARGV[4], ARGV[5], ARGV[6]
 ${now}
+${takeUnit}
 -- Grants start one lease after the server started: a server that restarted empty has forgotten
 -- holders whose leases may still run. Decided once per business, while the meta hash lives.
 local function opensAt()
@@ -46,20 +72,27 @@ local function opensAt()
   redis.call('HSET', meta, 'opens', at)
   return at
 end
--- Drops expired holders, and waiters whose process stopped beating.
+-- Drops expired holders, and waiters whose process stopped beating, with their units.
 local function sweep()
-  redis.call('ZREMRANGEBYSCORE', holders, '-inf', now)
+  local expired = redis.call('ZRANGEBYSCORE', holders, '-inf', now)
+  for _, t in ipairs(expired) do redis.call('HDEL', units, t) end
+  if #expired > 0 then redis.call('ZREMRANGEBYSCORE', holders, '-inf', now) end
   local dead = redis.call('ZRANGEBYSCORE', waiters, '-inf', now)
-  for _, t in ipairs(dead) do redis.call('ZREM', queue, t) end
+  for _, t in ipairs(dead) do
+    redis.call('ZREM', queue, t)
+    redis.call('HDEL', units, t)
+  end
   if #dead > 0 then redis.call('ZREMRANGEBYSCORE', waiters, '-inf', now) end
 end
--- Hands the free slots to the oldest waiters: the caller for a lease, any other for a claim, woken.
--- Returns the tokens handed a slot.
+-- Hands the free slots to the oldest waiters: the caller for a lease, any other for a claim, woken
+-- (with the unit it asked for taken). Returns the wake-ups of the waiters handed a slot, the caller's
+-- first if it is among them.
 local function fill()
   if now < opensAt() then return {} end
   local free = limit - redis.call('ZCARD', holders)
   if free <= 0 then return {} end
   local heads = redis.call('ZRANGE', queue, 0, free - 1)
+  local woken = {}
   for _, t in ipairs(heads) do
     redis.call('ZREM', queue, t)
     redis.call('ZREM', waiters, t)
@@ -67,35 +100,52 @@ local function fill()
       redis.call('ZADD', holders, now + lease, t)
     else
       redis.call('ZADD', holders, now + claim, t)
-      redis.call(publish, wakePrefix .. string.match(t, '^[^:]+'), t)
+      local wake = t
+      local asked = redis.call('HGET', units, t)
+      if asked and string.sub(asked, 1, 1) == '?' then
+        local answer = takeUnit(string.sub(asked, 2))
+        redis.call('HSET', units, t, '=' .. answer)
+        wake = t .. '=' .. answer
+      end
+      redis.call(publish, wakePrefix .. string.match(t, '^[^:]+'), wake)
+      table.insert(woken, wake)
     end
   end
-  return heads
+  return woken
 end
 -- Keys of an idle business expire; every call of a live one pushes that back.
 local function touch()
-  for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], 3 * lease) end
+  for _, i in ipairs({1, 2, 3, 4, 6}) do redis.call('PEXPIRE', KEYS[i], 3 * lease) end
 end
 `
 
 /**
  * Queues the caller once (a ticket from the counter), beats its heartbeat, and hands out free slots.
- * Returns {1, 0} when the caller holds a slot for a lease, {2, 0} when it already held one (handed over
- * while it waited), {0, ms} while it waits: ms until a holder's lease ends or grants start.
+ * Returns {1, 0, unit} when the caller holds a slot for a lease, {2, 0, unit} when it already held one
+ * (handed over while it waited), {0, ms} while it waits: ms until a holder's lease ends or grants start.
+ * unit: the answer of \`takeUnit\` for the unit asked with the slot, absent when none was asked (or
+ * its answer was lost).
  */
 export const acquire = script("acquire", `${gatePrelude}
 sweep()
 if redis.call('ZSCORE', holders, token) then
   touch()
+  local asked = redis.call('HGET', units, token)
+  if asked and string.sub(asked, 1, 1) == '=' then return {2, 0, string.sub(asked, 2)} end
   return {2, 0}
 end
 if not redis.call('ZSCORE', queue, token) then
   redis.call('ZADD', queue, redis.call('HINCRBY', meta, 'seq', 1), token)
+  if quota ~= '' then redis.call('HSET', units, token, '?' .. quota) end
 end
 redis.call('ZADD', waiters, now + claim, token)
 fill()
 touch()
-if redis.call('ZSCORE', holders, token) then return {1, 0} end
+if redis.call('ZSCORE', holders, token) then
+  redis.call('HDEL', units, token)
+  if quota ~= '' then return {1, 0, takeUnit(quota)} end
+  return {1, 0}
+end
 local opens = opensAt()
 if now < opens then return {0, opens - now} end
 local first = redis.call('ZRANGE', holders, 0, 0, 'WITHSCORES')
@@ -116,34 +166,25 @@ return 0
 
 /**
  * Takes the caller out of the queue or frees its slot, and hands free slots on. Returns {1 if it held
- * one, the tokens handed a slot...}: the caller's process wakes its own at once, without waiting for
- * the published message.
+ * one, the wake-ups of the waiters handed a slot...}: the caller's process wakes its own at once,
+ * without waiting for the published message.
  */
 export const leave = script("leave", `${gatePrelude}
 sweep()
 local held = redis.call('ZREM', holders, token)
 redis.call('ZREM', queue, token)
 redis.call('ZREM', waiters, token)
-local handed = fill()
+redis.call('HDEL', units, token)
+local woken = fill()
 touch()
-table.insert(handed, 1, held)
-return handed
+table.insert(woken, 1, held)
+return woken
 `)
 
-/**
- * Takes a unit of an operation's quota. KEYS: the state hash. ARGV: the margin past the reset (ms).
- * Returns 0 when the request may go (a unit taken, or nothing known), else {remaining, resetsAt, limit or ''}.
- */
+/** Takes a unit of an operation's quota (see \`takeUnit\`). KEYS: the state hash. */
 export const reserve = script("reserve", `${now}
-local s = redis.call('HMGET', KEYS[1], 'remaining', 'resetsAt', 'limit')
-if not s[2] then return 0 end
-if now >= tonumber(s[2]) + tonumber(ARGV[1]) then
-  redis.call('DEL', KEYS[1])
-  return 0
-end
-if tonumber(s[1]) <= 0 then return {s[1], s[2], s[3] or ''} end
-redis.call('HINCRBY', KEYS[1], 'remaining', -1)
-return 0
+${takeUnit}
+return takeUnit(KEYS[1])
 `)
 
 /**
