@@ -48,10 +48,10 @@ const timedGate = (inner: ChatsLimiter.Gate, waits: Array<number>): ChatsLimiter
       }),
     reserving: inner.reserving && {
       store: inner.reserving.store,
-      withPermit: (key, operation) => (use) =>
+      withPermit: (key, operation) => (use, reported) =>
         Effect.suspend(() => {
           const asked = performance.now()
-          return inner.reserving!.withPermit(key, operation)((reservation) => Effect.suspend(() => timed(asked, use(reservation))))
+          return inner.reserving!.withPermit(key, operation)((reservation) => Effect.suspend(() => timed(asked, use(reservation))), reported)
         })
     }
   }

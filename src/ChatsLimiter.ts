@@ -54,14 +54,15 @@ export interface Gate {
   ) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | LimiterUnavailableError, R>
   /**
    * For a gate kept beside a quota store (such as the Redis pair): takes a slot and a unit of that
-   * store's quota in one step. The client uses it when its quota store is `reserving.store`.
+   * store's quota in one step, and records the answer's quota as it frees the slot. The client uses
+   * it when its quota store is `reserving.store`.
    */
   readonly reserving?: ReservingGate | undefined
 }
 
 /**
- * Takes a slot and a unit of an operation's quota in one step, for a gate kept beside a quota store:
- * one trip to a shared store instead of two.
+ * Takes a slot and a unit of an operation's quota in one step, and records the answer's quota when it
+ * frees the slot, for a gate kept beside a quota store: two trips to a shared store per call instead of four.
  *
  * @since 0.2.0
  * @category models
@@ -73,12 +74,15 @@ export interface ReservingGate {
    * Runs `use` while holding one of the business's slots, as {@link Gate.withPermit} does. `use` is
    * given the reservation to run once the slot is taken: the unit taken with the slot (an effect that
    * has its answer already), or, when the gate could not take it, `store.reserve(key, operation)`.
+   * The quota state that `use`'s result reports (`reported`) is recorded in `store` when the slot is
+   * freed, in the same step where the gate can.
    */
   readonly withPermit: (
     key: LimitKey,
     operation: Operation
   ) => <A, E, R>(
-    use: (reservation: Effect.Effect<Option.Option<QuotaState>, LimiterUnavailableError>) => Effect.Effect<A, E, R>
+    use: (reservation: Effect.Effect<Option.Option<QuotaState>, LimiterUnavailableError>) => Effect.Effect<A, E, R>,
+    reported: (a: A) => QuotaState | undefined
   ) => Effect.Effect<A, E | LimiterUnavailableError, R>
 }
 

@@ -156,52 +156,49 @@ describe.skipIf(!available)("Redis gate scripts", () => {
       expect(yield* limiters.gate.withPermit(key)(Effect.succeed("went"))).toBe("went")
     }))
 
-  it.scopedLive("a slot comes with the unit of the quota asked for, taken when the slot is (for a waiter: at the hand-off)", () =>
+  it.scopedLive("a slot comes with a unit of the quota, taken when the slot is (for a waiter: at the hand-off); freeing it records the answer's quota", () =>
     Effect.gen(function*() {
       const one = yield* Redis.make((yield* connect).client, { maxInFlight: 1, lease })
       const two = yield* Redis.make((yield* connect).client, { maxInFlight: 1, lease })
       const { client } = yield* connect
       const key = nextKey()
       const keys = gateKeys("ymc", key)
-      const state = quotaKey("ymc", key, "getChat")
       const later = Date.now() + 60_000
-      const remaining = Effect.promise(() => client.hGet(state, "remaining"))
+      const remaining = Effect.promise(() => client.hGet(quotaKey("ymc", key, "getChat"), "remaining"))
       const queued = (n: number) =>
         Effect.gen(function*() {
           while ((yield* Effect.promise(() => client.zCard(keys.queue))) < n) yield* sleep(5)
         })
+      const withUnit = (limiters: Redis.Limiters) => limiters.gate.reserving!.withPermit(key, "getChat")
       yield* one.quotaStore.record(key, "getChat", { remaining: 1, resetsAt: later })
       const holding = yield* Effect.makeLatch(false)
       const done = yield* Effect.makeLatch(false)
       // a slot free at once: the unit is taken with it, and the reservation is already answered
-      const first = yield* Effect.fork(one.gate.reserving!.withPermit(key, "getChat")((reservation) =>
+      const first = yield* Effect.fork(withUnit(one)((reservation) =>
         Effect.gen(function*() {
           expect(yield* remaining).toBe("0")
           const answer = yield* reservation
           yield* holding.open
           yield* done.await
           return answer
-        })
-      ))
+        }), () => undefined))
       yield* holding.await
-      // two waiters, one in another process and one in this one; the state changes before each runs
-      // its reservation: an answer taken at the hand-off does not see the change
-      const handedOn = (limiters: Redis.Limiters, resetsAt: number) =>
-        limiters.gate.reserving!.withPermit(key, "getChat")((reservation) =>
-          Effect.zipRight(
-            limiters.quotaStore.record(key, "getChat", { remaining: 5, resetsAt }),
-            reservation
-          )
-        )
-      const other = yield* Effect.fork(handedOn(two, later + 3_600_000))
+      // a waiter in another process: the state changes before it runs its reservation, whose answer,
+      // taken at the hand-off, does not see the change; its answer's quota (2) is recorded as it frees the slot
+      const other = yield* Effect.fork(withUnit(two)((reservation) =>
+        Effect.zipRight(
+          two.quotaStore.record(key, "getChat", { remaining: 5, resetsAt: later + 3_600_000 }),
+          reservation
+        ), () => ({ remaining: 2, resetsAt: later + 3_600_000 })))
       yield* queued(1)
-      const local = yield* Effect.fork(handedOn(one, later + 7_200_000))
+      // a waiter in this process, handed the slot by the other: its unit was taken from that 2
+      const local = yield* Effect.fork(withUnit(one)((reservation) => Effect.zip(remaining, reservation), () => undefined))
       yield* queued(2)
       yield* done.open
       expect(Option.isNone(yield* Fiber.join(first))).toBe(true)
       expect(yield* Fiber.join(other)).toEqual(Option.some({ remaining: 0, resetsAt: later }))
-      expect(yield* Fiber.join(local)).toEqual(Option.none()) // taken when the other's record had given 5
-      expect(yield* remaining).toBe("5") // the second record's 5, untouched by the reservations after it
+      expect(yield* Fiber.join(local)).toEqual(["1", Option.none()])
+      expect(yield* remaining).toBe("1")
       expect(yield* Effect.promise(() => client.exists(keys.units))).toBe(0) // no unit left behind
     }))
 

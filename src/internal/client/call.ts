@@ -12,6 +12,7 @@ import { Cause, Clock, DateTime, Duration, Effect, Either, Exit, Option, Schedul
 import * as ChatsError from "../../ChatsError.js"
 import { type Gate, type LimitKey, quotaBackAt, type QuotaState, type QuotaStore } from "../../ChatsLimiter.js"
 import * as ChatsRetry from "../../ChatsRetry.js"
+import { quotaStoreFailed } from "../limiter/quotaStoreFailed.js"
 import type { BodyDecoder, RequestInfo } from "./response.js"
 import { quotaStateOf } from "./rateLimit.js"
 import { toTransportError } from "./transportError.js"
@@ -118,9 +119,8 @@ interface Answer {
   readonly quota: QuotaState | undefined
 }
 
-/** Logs that the quota store could not answer; the call goes on (the store fails open). */
-const quotaStoreFailed = (error: ChatsError.LimiterUnavailableError) =>
-  Effect.logWarning(`ChatsClient: ${error.message}; going on without it (the market's own limit still applies)`)
+/** The quota an answer reported. */
+const reportedQuota = (answer: Answer): QuotaState | undefined => answer.quota
 
 /** Sends one call, with everything around it that keeps it within the market's limits. */
 export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, ChatsError.ChatsClientError> => {
@@ -187,25 +187,26 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
       ? Effect.void
       : Effect.catchAll(ctx.quotaStore.record(key, spec.operation, quota), quotaStoreFailed)
 
+  /** Decodes an answer's body. */
+  const decode = (answer: Answer): Effect.Effect<A, ChatsError.ChatsClientError> =>
+    Effect.suspend(() => {
+      const decoded = decoder.decode(info, answer.response, answer.text)
+      return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decoded.left)
+    })
+
   /**
-   * One exchange at the gate (the quota checked once the slot is taken, in the same step when the gate
-   * is kept beside the client's quota store), then its decoding.
+   * One exchange at the gate, then its decoding. The quota is checked once the slot is taken and the
+   * answer's quota recorded; a gate kept beside the client's quota store does both with the slot, in
+   * the same steps as taking and freeing it.
    */
   const reserving = ctx.gate.reserving
-  const held = reserving !== undefined && reserving.store === ctx.quotaStore
-    ? reserving.withPermit(key, spec.operation)(reserveThenExchange)
-    : ctx.gate.withPermit(key)(reserveThenExchange(ctx.quotaStore.reserve(key, spec.operation)))
-  const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> = held.pipe(
-    Effect.flatMap((answer) =>
-      Effect.zipRight(
-        record(answer.quota),
-        Effect.suspend(() => {
-          const decoded = decoder.decode(info, answer.response, answer.text)
-          return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decoded.left)
-        })
+  const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> =
+    reserving !== undefined && reserving.store === ctx.quotaStore
+      ? Effect.flatMap(reserving.withPermit(key, spec.operation)(reserveThenExchange, reportedQuota), decode)
+      : Effect.flatMap(
+        ctx.gate.withPermit(key)(reserveThenExchange(ctx.quotaStore.reserve(key, spec.operation))),
+        (answer) => Effect.zipRight(record(answer.quota), decode(answer))
       )
-    )
-  )
 
   /**
    * A spent quota: wait for its reset within the budget and go again, or refuse at once. The refusal

@@ -6,10 +6,12 @@
  */
 import { Clock, Duration, Effect, Exit, Fiber, Option } from "effect"
 import { LimiterUnavailableError } from "../../ChatsError.js"
-import { type Gate, type LimitKey, makeMemoryGate, noteQueued, type QuotaStore } from "../../ChatsLimiter.js"
+import type { Operation } from "../../ChatsError.js"
+import { type Gate, type LimitKey, makeMemoryGate, noteQueued, type QuotaState, type QuotaStore } from "../../ChatsLimiter.js"
 import type { Connection, RedisFailure } from "./connection.js"
+import { quotaStoreFailed } from "../limiter/quotaStoreFailed.js"
 import type { GateKeys } from "./keys.js"
-import { spentState } from "./quotaStore.js"
+import { spentState, stateArgs } from "./quotaStore.js"
 import * as Scripts from "./scripts.js"
 import type { Wakeups } from "./wakeups.js"
 
@@ -28,20 +30,41 @@ export interface GateSettings {
  */
 export const claimOf = (lease: number): number => Math.max(1, Math.min(Math.floor(lease / 2), 3000))
 
-/** Runs a gate script for `token` at the keys of one business; `quota`: the key of the unit asked with a slot. */
+/**
+ * Runs a gate script for `token` at the keys of one business; `quota`: the key of the quota state of
+ * the caller's operation, and `state`: what to record there (see `scripts.ts`).
+ */
 export const runScript = (
   connection: Connection,
   script: Scripts.Script,
   keys: GateKeys,
   settings: { readonly maxInFlight: number; readonly lease: number },
   token: string,
-  quota = ""
+  quota = "",
+  state?: QuotaState
 ): Effect.Effect<unknown, RedisFailure> =>
   connection.run(
     script,
     [keys.holders, keys.queue, keys.waiters, keys.meta, keys.wakePrefix, keys.units],
-    [settings.maxInFlight, settings.lease, claimOf(settings.lease), connection.publishCommand, token, quota]
+    [
+      settings.maxInFlight,
+      settings.lease,
+      claimOf(settings.lease),
+      connection.publishCommand,
+      token,
+      quota,
+      ...(state === undefined ? [] : stateArgs(state))
+    ]
   )
+
+/** A unit of an operation's quota asked with a slot. */
+interface UnitAsked<A> {
+  readonly operation: Operation
+  /** The key of the operation's quota state. */
+  readonly quota: string
+  /** The quota state the result reports, recorded when the slot is freed. */
+  readonly reported: (a: A) => QuotaState | undefined
+}
 
 /** How a slot was obtained. */
 type Grant = "lease" | "claim"
@@ -84,12 +107,15 @@ export const make = (
   const recheck = Math.max(1, Math.floor(claim / 3))
   const fallback = settings.fallback ? makeMemoryGate({ maxInFlight }) : undefined
 
-  const runGate = (script: Scripts.Script, keys: GateKeys, token: string, quota?: string) =>
-    runScript(connection, script, keys, settings, token, quota)
+  const runGate = (script: Scripts.Script, keys: GateKeys, token: string, quota?: string, state?: QuotaState) =>
+    runScript(connection, script, keys, settings, token, quota, state)
 
-  /** Leaves the queue, or frees the slot (true if the token held one); wakes the local waiters handed a slot. */
-  const leave = (keys: GateKeys, token: string) =>
-    Effect.map(runGate(Scripts.leave, keys, token), (reply) => {
+  /**
+   * Leaves the queue, or frees the slot (true if the token held one), recording `state` at `quota`
+   * first if given; wakes the local waiters handed a slot.
+   */
+  const leave = (keys: GateKeys, token: string, quota?: string, state?: QuotaState) =>
+    Effect.map(runGate(Scripts.leave, keys, token, quota, state), (reply) => {
       const [held, ...woken] = reply as [number, ...Array<string>]
       for (const wakeup of woken) wakeups.wake(wakeup)
       return held === 1
@@ -151,52 +177,66 @@ export const make = (
       Effect.fork(Effect.interruptible(
         Effect.zipRight(Effect.sleep(Duration.millis(grant === "lease" ? lease / 3 : claim / 2)), renewals(key, keys, token))
       )),
-      (fiber) => Effect.asVoid(Fiber.interrupt(fiber))
-    )
-
-  /** Frees the slot after the request; a failure is logged (the lease runs out on its own). */
-  const release = (keys: GateKeys, token: string) =>
-    Effect.catchAll(
-      Effect.asVoid(leave(keys, token)),
-      (failure) => Effect.logWarning(`ChatsClient: the Redis gate could not free a slot (its lease will run out): ${failure.description}`)
+      // the renewals stop in the background: the slot is freed at once
+      (fiber) => Effect.asVoid(Fiber.interruptFork(fiber))
     )
 
   /**
-   * Runs `use` while holding a slot, waiting in line for one; `use` is given the answer of the unit of
-   * the quota at `quota` taken with the slot, or `undefined` when none was (none asked, or the gate of
-   * this process took over).
+   * Frees the slot after the request, recording the state its answer reported in the same step; a
+   * failure is logged (the lease runs out on its own, and the next answer reports the quota again).
+   */
+  const release = (keys: GateKeys, token: string, quota?: string, state?: QuotaState) =>
+    Effect.catchAll(
+      Effect.asVoid(leave(keys, token, quota, state)),
+      (failure) => Effect.logWarning(`ChatsClient: the Redis gate could not free a slot (its lease will run out): ${failure.description}`)
+    )
+
+  /** Records what an answer reported, when the gate of this process took over: a failure is logged (fail open). */
+  const recordApart = (key: LimitKey, operation: Operation, state: QuotaState | undefined) =>
+    state === undefined ? Effect.void : Effect.catchAll(
+      quotaStore.record(key, operation, state),
+      quotaStoreFailed
+    )
+
+  /**
+   * Runs `use` while holding a slot, waiting in line for one. With `asked`, a unit of the operation's
+   * quota is taken with the slot and `use` is given its answer (or `undefined` when the gate of this
+   * process took over, or the answer was lost), and the state the result reports is recorded when the
+   * slot is freed.
    */
   const permit = <A, E, R>(
     key: LimitKey,
-    quota: string,
+    asked: UnitAsked<A> | undefined,
     use: (unit: string | undefined) => Effect.Effect<A, E, R>
   ): Effect.Effect<A, E | LimiterUnavailableError, R> =>
     Effect.uninterruptibleMask((restore) => {
       const keys = keysFor(key)
       const token = wakeups.token()
-      return Effect.flatMap(Effect.either(restore(waitForSlot(key, keys, token, quota))), (waited) => {
+      return Effect.flatMap(Effect.either(restore(waitForSlot(key, keys, token, asked?.quota ?? ""))), (waited) => {
         if (waited._tag === "Left") {
           const error = unavailable(waited.left)
-          return fallback === undefined
-            ? Effect.fail(error)
-            : Effect.zipRight(
-              Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`),
-              restore(fallback.withPermit(key)(use(undefined)))
-            )
+          if (fallback === undefined) return Effect.fail(error)
+          const held = restore(fallback.withPermit(key)(use(undefined)))
+          return Effect.zipRight(
+            Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`),
+            asked === undefined ? held : Effect.tap(held, (a) => recordApart(key, asked.operation, asked.reported(a)))
+          )
         }
         return Effect.flatMap(keep(key, keys, token, waited.right.grant), (stopKeeping) =>
-          restore(use(waited.right.unit)).pipe(
-            Effect.ensuring(Effect.zipRight(stopKeeping, release(keys, token)))
-          ))
+          Effect.onExit(restore(use(waited.right.unit)), (exit) =>
+            Effect.zipRight(
+              stopKeeping,
+              release(keys, token, asked?.quota, asked !== undefined && Exit.isSuccess(exit) ? asked.reported(exit.value) : undefined)
+            )))
       })
     })
 
   return {
-    withPermit: (key) => (effect) => permit(key, "", () => effect),
+    withPermit: (key) => (effect) => permit(key, undefined, () => effect),
     reserving: {
       store: quotaStore,
-      withPermit: (key, operation) => (use) =>
-        permit(key, keysFor(key).quotaPrefix + operation, (unit) =>
+      withPermit: (key, operation) => (use, reported) =>
+        permit(key, { operation, quota: keysFor(key).quotaPrefix + operation, reported }, (unit) =>
           use(unit === undefined ? quotaStore.reserve(key, operation) : Effect.succeed(spentState(unit))))
     }
   }

@@ -4,7 +4,7 @@
  */
 import { Effect, Option } from "effect"
 import { LimiterUnavailableError } from "../../ChatsError.js"
-import { type LimitKey, type QuotaState, type QuotaStore, resetMarginMillis } from "../../ChatsLimiter.js"
+import type { LimitKey, QuotaState, QuotaStore } from "../../ChatsLimiter.js"
 import type { Connection, RedisFailure } from "./connection.js"
 import type { GateKeys } from "./keys.js"
 import * as Scripts from "./scripts.js"
@@ -24,6 +24,9 @@ export const spentState = (answer: unknown): Option.Option<QuotaState> => {
   })
 }
 
+/** The arguments of a state to record: remaining, resetsAt and limit (or ''). */
+export const stateArgs = (state: QuotaState): ReadonlyArray<string | number> => [state.remaining, state.resetsAt, state.limit ?? ""]
+
 /** Makes a quota store over Redis, with the keys of each business from `keysFor`. */
 export const make = (connection: Connection, keysFor: (key: LimitKey) => GateKeys): QuotaStore => ({
   reserve: (key, operation) =>
@@ -31,10 +34,5 @@ export const make = (connection: Connection, keysFor: (key: LimitKey) => GateKey
       Effect.mapBoth({ onFailure: unavailable, onSuccess: spentState })
     ),
   record: (key, operation, state) =>
-    connection.run(Scripts.record, [keysFor(key).quotaPrefix + operation], [
-      state.remaining,
-      state.resetsAt,
-      state.limit ?? "",
-      resetMarginMillis
-    ]).pipe(Effect.mapBoth({ onFailure: unavailable, onSuccess: () => undefined }))
+    connection.run(Scripts.record, [keysFor(key).quotaPrefix + operation], stateArgs(state)).pipe(Effect.mapBoth({ onFailure: unavailable, onSuccess: () => undefined }))
 })

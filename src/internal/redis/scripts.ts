@@ -45,10 +45,34 @@ end
 `
 
 /**
+ * Records the state an answer reported at \`key\`: a later reset replaces, the same reset keeps the
+ * smaller remaining, an earlier one is stale. The key expires past the reset (and its margin).
+ * Arguments: remaining, resetsAt (ms), limit or '' (texts). Returns 1 if it changed.
+ */
+const recordState = `
+local function recordState(key, remainingText, resetsAtText, limit)
+  local s = redis.call('HMGET', key, 'remaining', 'resetsAt')
+  local remaining, resetsAt = tonumber(remainingText), tonumber(resetsAtText)
+  if not s[2] or resetsAt > tonumber(s[2]) then
+    redis.call('DEL', key)
+    redis.call('HSET', key, 'remaining', remainingText, 'resetsAt', resetsAtText)
+  elseif resetsAt == tonumber(s[2]) and remaining < tonumber(s[1]) then
+    redis.call('HSET', key, 'remaining', remainingText)
+  else
+    return 0
+  end
+  if limit ~= '' then redis.call('HSET', key, 'limit', limit) end
+  redis.call('PEXPIREAT', key, resetsAt + ${resetMarginMillis})
+  return 1
+end
+`
+
+/**
  * What every gate script shares. KEYS: holders, queue, waiters, meta, wake-channel prefix, units.
  * ARGV: limit, lease (ms), claim (ms: the deadline of a waiter's heartbeat and of a slot handed to a
  * waiter until it renews), the publish command (PUBLISH or SPUBLISH), the caller's token, and the
- * key of the quota state of which the caller takes a unit with its slot ('' for none).
+ * key of the quota state of the caller's operation ('' for none): \`acquire\` takes a unit of it with
+ * the slot, \`leave\` records there the state of ARGV 7-9 (remaining, resetsAt, limit), if given.
  * A token is \`<process id>:<n>\`; a grant is published on the wake prefix followed by the process id.
  *
  * A waiter that asked for a unit has its quota key in the units hash ('?' and the key); when a slot
@@ -61,6 +85,7 @@ local limit, lease, claim = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[
 local publish, token, quota = ARGV[4], ARGV[5], ARGV[6]
 ${now}
 ${takeUnit}
+${recordState}
 -- Grants start one lease after the server started: a server that restarted empty has forgotten
 -- holders whose leases may still run. Decided once per business, while the meta hash lives.
 local function opensAt()
@@ -165,12 +190,14 @@ return 0
 `)
 
 /**
- * Takes the caller out of the queue or frees its slot, and hands free slots on. Returns {1 if it held
- * one, the wake-ups of the waiters handed a slot...}: the caller's process wakes its own at once,
- * without waiting for the published message.
+ * Takes the caller out of the queue or frees its slot (recording the state its answer reported, if
+ * given, before the slot is handed on), and hands free slots on. Returns {1 if it held one, the
+ * wake-ups of the waiters handed a slot...}: the caller's process wakes its own at once, without
+ * waiting for the published message.
  */
 export const leave = script("leave", `${gatePrelude}
 sweep()
+if quota ~= '' and ARGV[7] then recordState(quota, ARGV[7], ARGV[8], ARGV[9]) end
 local held = redis.call('ZREM', holders, token)
 redis.call('ZREM', queue, token)
 redis.call('ZREM', waiters, token)
@@ -187,23 +214,7 @@ ${takeUnit}
 return takeUnit(KEYS[1])
 `)
 
-/**
- * Records the state an answer reported: a later reset replaces, the same reset keeps the smaller
- * remaining, an earlier one is stale. The key expires past the reset. KEYS: the state hash.
- * ARGV: remaining, resetsAt (ms), limit or '', the margin past the reset (ms). Returns 1 if it changed.
- */
-export const record = script("record", `
-local s = redis.call('HMGET', KEYS[1], 'remaining', 'resetsAt')
-local remaining, resetsAt = tonumber(ARGV[1]), tonumber(ARGV[2])
-if not s[2] or resetsAt > tonumber(s[2]) then
-  redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[1], 'remaining', ARGV[1], 'resetsAt', ARGV[2])
-elseif resetsAt == tonumber(s[2]) and remaining < tonumber(s[1]) then
-  redis.call('HSET', KEYS[1], 'remaining', ARGV[1])
-else
-  return 0
-end
-if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'limit', ARGV[3]) end
-redis.call('PEXPIREAT', KEYS[1], resetsAt + tonumber(ARGV[4]))
-return 1
+/** Records the state an answer reported: see \`recordState\`. KEYS: the state hash. ARGV: remaining, resetsAt (ms), limit or ''. */
+export const record = script("record", `${recordState}
+return recordState(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 `)
