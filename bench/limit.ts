@@ -3,7 +3,8 @@
  * default business, with the simulator adding 20 ms of latency to every request: raw
  * `undici.request` + `JSON.parse` with 4 workers, each making its next call when the last one is
  * answered (the baseline: 4 in flight, nothing else), against this library with `concurrency: 8` in
- * user code and its gate holding it at 4. The 4-wide ideal is 4 / latency.
+ * user code and its gate holding it at 4. The 4-wide ideal is 4 / latency. A third row is the bound
+ * of any client on `@effect/platform`: its `HttpClient` over `layerUndici` alone, 4 workers.
  *
  *   node --import tsx bench/limit.ts [--rounds 7] [--calls 400] [--latency 20] [--concurrency 8] [--src DIR]
  *
@@ -16,6 +17,7 @@
  * long each call waited for its slot and held it), so that a share below 100% can be told apart:
  * the slot held longer than the exchange, or time between two calls.
  */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import Undici from "@effect/platform-node/Undici"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
@@ -46,9 +48,13 @@ export interface LimitResult {
   readonly workers: number
   readonly concurrency: number
   readonly undici: ReadonlyArray<LimitRun>
+  /** The bound: `@effect/platform`'s `HttpClient` alone, 4 workers (absent in runs saved before it). */
+  readonly platform?: ReadonlyArray<LimitRun> | undefined
   readonly client: ReadonlyArray<LimitRun>
   /** The client's calls/s over raw undici's, per round. */
   readonly share: ReadonlyArray<number>
+  /** The bound's calls/s over raw undici's, per round. */
+  readonly platformShare?: ReadonlyArray<number> | undefined
 }
 
 /** The Markdown lines of the section. */
@@ -65,6 +71,9 @@ export const limitTable = (r: LimitResult): Array<string> => {
     "| run | calls/s | share of raw undici | share of the ideal | slot held ms/call | client CPU µs/call | 420 answers | most in flight |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
     row(`raw \`undici.request\` + \`JSON.parse\`, ${r.workers} workers (baseline)`, r.undici, "100%"),
+    ...(r.platform === undefined || r.platformShare === undefined ? [] : [
+      row(`bound: \`@effect/platform\`'s \`HttpClient\` on \`layerUndici\` alone (\`execute\`, \`text\`, \`JSON.parse\`; no library code), ${r.workers} workers`, r.platform, fmtSpread(spread(r.platformShare.map((x) => x * 100)), 1, "%"))
+    ]),
     row(`this library, \`concurrency: ${r.concurrency}\`, the gate holding ${r.workers}`, r.client, `**${fmtSpread(spread(r.share.map((x) => x * 100)), 1, "%")}**`)
   ]
 }
@@ -95,6 +104,31 @@ export const rawUndici = async (info: ServerInfo, calls: number, workers: number
   return held / calls
 }
 
+/**
+ * The same calls through \`@effect/platform\`'s \`HttpClient\` alone, \`workers\` at a time (\`execute\`,
+ * \`text\`, \`JSON.parse\`, no library code): the bound of any client built on it. Returns the mean time
+ * a request was in flight, ms.
+ */
+const platformAlone = (info: ServerInfo, calls: number, workers: number) =>
+  Effect.flatMap(HttpClient.HttpClient, (client) => {
+    const headers = { "api-key": info.apiKey, accept: "application/json" }
+    let next = 0
+    let held = 0
+    const worker = Effect.suspend(function loop(): Effect.Effect<void, unknown> {
+      if (next >= calls) return Effect.void
+      const t0 = performance.now()
+      return client.execute(HttpClientRequest.get(chatUrl(info, info.chatIds[next++ % info.chatIds.length]!), { headers })).pipe(
+        Effect.flatMap((response) => response.text),
+        Effect.flatMap((body) => {
+          held += performance.now() - t0
+          JSON.parse(body)
+          return loop()
+        })
+      )
+    })
+    return Effect.as(Effect.all(Array.from({ length: workers }, () => worker), { concurrency: "unbounded", discard: true }), held / calls)
+  })
+
 /** The default in-memory gate, recording how long each call held its slot. */
 const timedGate = (inner: This.ChatsLimiter.Gate, held: Array<number>): This.ChatsLimiter.Gate => ({
   withPermit: (key) => (effect) =>
@@ -117,6 +151,7 @@ const main = async () => {
   const { info } = server
   const held: Array<number> = []
   const client = ChatsClient.layer({ apiKey: Redacted.make(info.apiKey), baseUrl: info.simulatorUrl })
+  const bareRuntime = ManagedRuntime.make(NodeHttpClient.layerUndici)
   const runtime = ManagedRuntime.make(
     (ChatsLimiter.ChatsGate === undefined
       ? client
@@ -150,22 +185,25 @@ const main = async () => {
   }
   try {
     await control(info, `latency?millis=${latency}`, "POST")
+    const bound = () => bareRuntime.runPromise(platformAlone(info, calls, workers))
     // warm-up, at the latency
     await rawUndici(info, calls / 4, workers)
+    await bareRuntime.runPromise(platformAlone(info, calls / 4, workers))
     await calling(calls / 4)
     const undici: Array<LimitRun> = []
+    const platform: Array<LimitRun> = []
     const ours: Array<LimitRun> = []
+    const kinds = [
+      async () => undici.push(await run(() => rawUndici(info, calls, workers))),
+      async () => platform.push(await run(bound)),
+      async () => ours.push(await run(() => calling(calls)))
+    ]
     for (let round = 0; round < rounds; round++) {
-      if (round % 2 === 0) {
-        undici.push(await run(() => rawUndici(info, calls, workers)))
-        ours.push(await run(() => calling(calls)))
-      } else {
-        ours.push(await run(() => calling(calls)))
-        undici.push(await run(() => rawUndici(info, calls, workers)))
-      }
+      for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) await kind()
       const u = undici.at(-1)!
+      const p = platform.at(-1)!
       const c = ours.at(-1)!
-      progress(`  limit round ${round + 1}/${rounds}: undici ${u.callsPerSecond.toFixed(0)}/s (in flight ${u.heldMs.toFixed(1)} ms), client ${c.callsPerSecond.toFixed(0)}/s (slot held ${c.heldMs.toFixed(1)} ms), share ${(100 * c.callsPerSecond / u.callsPerSecond).toFixed(1)}%, 420s ${u.status420}/${c.status420}, max in flight ${u.maxInFlight}/${c.maxInFlight}`)
+      progress(`  limit round ${round + 1}/${rounds}: undici ${u.callsPerSecond.toFixed(0)}/s (in flight ${u.heldMs.toFixed(1)} ms), HttpClient alone ${p.callsPerSecond.toFixed(0)}/s (${(100 * p.callsPerSecond / u.callsPerSecond).toFixed(1)}%), client ${c.callsPerSecond.toFixed(0)}/s (slot held ${c.heldMs.toFixed(1)} ms), share ${(100 * c.callsPerSecond / u.callsPerSecond).toFixed(1)}%, 420s ${u.status420}/${c.status420}, max in flight ${u.maxInFlight}/${c.maxInFlight}`)
     }
     const result: LimitResult = {
       calls,
@@ -173,13 +211,16 @@ const main = async () => {
       workers,
       concurrency,
       undici,
+      platform,
       client: ours,
-      share: ours.map((c, i) => c.callsPerSecond / undici[i]!.callsPerSecond)
+      share: ours.map((c, i) => c.callsPerSecond / undici[i]!.callsPerSecond),
+      platformShare: platform.map((p, i) => p.callsPerSecond / undici[i]!.callsPerSecond)
     }
     report(result)
   } finally {
     await control(info, "latency?millis=0", "POST").catch(() => undefined)
     await runtime.dispose()
+    await bareRuntime.dispose()
     await server.close()
   }
 }
