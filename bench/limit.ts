@@ -66,7 +66,7 @@ export const limitTable = (r: LimitResult): Array<string> => {
     "",
     "## 6. One process at the parallel limit",
     "",
-    `${r.calls} \`getChat\` calls on one business, simulator latency ${r.latencyMillis} ms, layerUndici; ${r.undici.length} rounds, alternating which runs first, median (min–max). Share: the client's calls/s over raw undici's in the same round. Ideal: ${r.workers} in flight / ${r.latencyMillis} ms = ${fmt(ideal, 0)} calls/s. Slot held: from holding a slot of the gate to giving it back (raw undici: from sending to the end of the body). 420s and most in flight: counted by the simulator.`,
+    `${r.calls} \`getChat\` calls on one business, simulator latency ${r.latencyMillis} ms, layerUndici; ${r.undici.length} rounds, alternating which runs first, median (min–max). Share: the client's calls/s over raw undici's in the same round. Ideal: ${r.workers} in flight / ${r.latencyMillis} ms = ${fmt(ideal, 0)} calls/s. Slot held: from holding a slot of the gate to giving it back (raw undici and the bound: from sending to the end of the body). 420s and most in flight: counted by the simulator.`,
     "",
     "| run | calls/s | share of raw undici | share of the ideal | slot held ms/call | client CPU µs/call | 420 answers | most in flight |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -126,7 +126,7 @@ const platformAlone = (info: ServerInfo, calls: number, workers: number) =>
         })
       )
     })
-    return Effect.as(Effect.all(Array.from({ length: workers }, () => worker), { concurrency: "unbounded", discard: true }), held / calls)
+    return Effect.map(Effect.all(Array.from({ length: workers }, () => worker), { concurrency: "unbounded", discard: true }), () => held / calls)
   })
 
 /** The default in-memory gate, recording how long each call held its slot. */
