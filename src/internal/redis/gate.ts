@@ -177,8 +177,7 @@ export const make = (
       Effect.fork(Effect.interruptible(
         Effect.zipRight(Effect.sleep(Duration.millis(grant === "lease" ? lease / 3 : claim / 2)), renewals(key, keys, token))
       )),
-      // the renewals stop in the background: the slot is freed at once
-      (fiber) => Effect.asVoid(Fiber.interruptFork(fiber))
+      (fiber) => Effect.asVoid(Fiber.interrupt(fiber))
     )
 
   /**
