@@ -16,6 +16,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import type { LimiterUnavailableError, Operation } from "./ChatsError.js"
 import { makeTrackedMemoryGate, noteQueued as internalNoteQueued } from "./internal/limiter/memoryGate.js"
 import { makeTrackedMemoryQuotaStore } from "./internal/limiter/memoryQuotaStore.js"
+import * as QuotaStateRules from "./internal/limiter/quotaState.js"
 
 /**
  * The market's limit of requests in flight at once for one business.
@@ -159,7 +160,7 @@ export interface QuotaState {
  * @since 0.2.0
  * @category constants
  */
-export const resetMarginMillis = 1000
+export const resetMarginMillis: number = QuotaStateRules.resetMarginMillis
 
 /**
  * The first moment a request may be sent after a reset announced for `resetsAt` (epoch millis).
@@ -167,7 +168,7 @@ export const resetMarginMillis = 1000
  * @since 0.2.0
  * @category utils
  */
-export const quotaBackAt = (resetsAt: number): number => resetsAt + resetMarginMillis
+export const quotaBackAt: (resetsAt: number) => number = QuotaStateRules.quotaBackAt
 
 /**
  * The state to keep when an answer reports `next` and the store holds `current`: a later reset
@@ -176,11 +177,8 @@ export const quotaBackAt = (resetsAt: number): number => resetsAt + resetMarginM
  * @since 0.2.0
  * @category utils
  */
-export const mergeQuotaState = (current: QuotaState | undefined, next: QuotaState): QuotaState => {
-  if (current === undefined || next.resetsAt > current.resetsAt) return next
-  if (next.resetsAt < current.resetsAt || next.remaining >= current.remaining) return current
-  return next.limit === undefined && current.limit !== undefined ? { ...next, limit: current.limit } : next
-}
+export const mergeQuotaState: (current: QuotaState | undefined, next: QuotaState) => QuotaState =
+  QuotaStateRules.mergeQuotaState
 
 /**
  * Keeps the quota state per business, API and operation, and hands out units of it.

@@ -4,7 +4,7 @@
  */
 import { Clock, Effect, Option } from "effect"
 import type { LimitKey, QuotaState, QuotaStore } from "../../ChatsLimiter.js"
-import { mergeQuotaState, quotaBackAt } from "../../ChatsLimiter.js"
+import { mergeQuotaState, quotaBackAt } from "./quotaState.js"
 import type { Operation } from "../../ChatsError.js"
 
 /** An in-memory quota store, and how many states it holds. */
