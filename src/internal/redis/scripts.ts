@@ -110,8 +110,8 @@ local function sweep()
   if #dead > 0 then redis.call('ZREMRANGEBYSCORE', waiters, '-inf', now) end
 end
 -- Hands the free slots to the oldest waiters: the caller for a lease, any other for a claim, woken
--- (with the unit it asked for taken). Returns the wake-ups of the waiters handed a slot, the caller's
--- first if it is among them.
+-- (with the unit it asked for taken). Returns the wake-ups of the other waiters handed a slot (the
+-- caller's own grant is read by the script that called this).
 local function fill()
   if now < opensAt() then return {} end
   local free = limit - redis.call('ZCARD', holders)
