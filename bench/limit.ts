@@ -105,8 +105,8 @@ export const rawUndici = async (info: ServerInfo, calls: number, workers: number
 }
 
 /**
- * The same calls through \`@effect/platform\`'s \`HttpClient\` alone, \`workers\` at a time (\`execute\`,
- * \`text\`, \`JSON.parse\`, no library code): the bound of any client built on it. Returns the mean time
+ * The same calls through `@effect/platform`'s `HttpClient` alone, `workers` at a time (`execute`,
+ * `text`, `JSON.parse`, no library code): the bound of any client built on it. Returns the mean time
  * a request was in flight, ms.
  */
 const platformAlone = (info: ServerInfo, calls: number, workers: number) =>

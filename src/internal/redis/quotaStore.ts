@@ -10,7 +10,7 @@ import type { GateKeys } from "./keys.js"
 import * as Scripts from "./scripts.js"
 
 /** The error of the quota store when Redis cannot answer. */
-export const unavailable = (failure: RedisFailure) =>
+const unavailable = (failure: RedisFailure) =>
   new LimiterUnavailableError({ limiter: "quotaStore", description: failure.description })
 
 /** The answer of the `takeUnit` script function: '' to go, else 'remaining resetsAt limit' (limit may be ''). */

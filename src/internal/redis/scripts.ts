@@ -26,9 +26,9 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 `
 
 /**
- * Takes a unit of the quota whose state hash is \`key\` (a state past its reset and margin is
+ * Takes a unit of the quota whose state hash is `key` (a state past its reset and margin is
  * dropped). Returns '' when the request may go (a unit taken, or nothing known), else the spent
- * state as 'remaining resetsAt limit' (limit may be empty): see \`quotaStore.ts\`'s \`spentState\`.
+ * state as 'remaining resetsAt limit' (limit may be empty): see `quotaStore.ts`'s `spentState`.
  */
 const takeUnit = `
 local function takeUnit(key)
@@ -45,7 +45,7 @@ end
 `
 
 /**
- * Records the state an answer reported at \`key\`: a later reset replaces, the same reset keeps the
+ * Records the state an answer reported at `key`: a later reset replaces, the same reset keeps the
  * smaller remaining, an earlier one is stale. The key expires past the reset (and its margin).
  * Arguments: remaining, resetsAt (ms), limit or '' (texts). Returns 1 if it changed.
  */
@@ -71,13 +71,13 @@ end
  * What every gate script shares. KEYS: holders, queue, waiters, meta, wake-channel prefix, units.
  * ARGV: limit, lease (ms), claim (ms: the deadline of a waiter's heartbeat and of a slot handed to a
  * waiter until it renews), the publish command (PUBLISH or SPUBLISH), the caller's token, and the
- * key of the quota state of the caller's operation ('' for none): \`acquire\` takes a unit of it with
- * the slot, \`leave\` records there the state of ARGV 7-9 (remaining, resetsAt, limit), if given.
- * A token is \`<process id>:<n>\`; a grant is published on the wake prefix followed by the process id.
+ * key of the quota state of the caller's operation ('' for none): `acquire` takes a unit of it with
+ * the slot, `leave` records there the state of ARGV 7-9 (remaining, resetsAt, limit), if given.
+ * A token is `<process id>:<n>`; a grant is published on the wake prefix followed by the process id.
  *
  * A waiter that asked for a unit has its quota key in the units hash ('?' and the key); when a slot
  * is handed to it, the unit is taken in the same step and its answer kept there ('=' and the answer
- * of \`takeUnit\`) and sent with the wake-up as \`<token>=<answer>\`.
+ * of `takeUnit`) and sent with the wake-up as `<token>=<answer>`.
  */
 const gatePrelude = `
 local holders, queue, waiters, meta, wakePrefix, units = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
@@ -148,7 +148,7 @@ end
  * Queues the caller once (a ticket from the counter), beats its heartbeat, and hands out free slots.
  * Returns {1, 0, unit} when the caller holds a slot for a lease, {2, 0, unit} when it already held one
  * (handed over while it waited), {0, ms} while it waits: ms until a holder's lease ends or grants start.
- * unit: the answer of \`takeUnit\` for the unit asked with the slot, absent when none was asked (or
+ * unit: the answer of `takeUnit` for the unit asked with the slot, absent when none was asked (or
  * its answer was lost).
  */
 export const acquire = script("acquire", `${gatePrelude}
@@ -208,13 +208,13 @@ table.insert(woken, 1, held)
 return woken
 `)
 
-/** Takes a unit of an operation's quota (see \`takeUnit\`). KEYS: the state hash. */
+/** Takes a unit of an operation's quota (see `takeUnit`). KEYS: the state hash. */
 export const reserve = script("reserve", `${now}
 ${takeUnit}
 return takeUnit(KEYS[1])
 `)
 
-/** Records the state an answer reported: see \`recordState\`. KEYS: the state hash. ARGV: remaining, resetsAt (ms), limit or ''. */
+/** Records the state an answer reported: see `recordState`. KEYS: the state hash. ARGV: remaining, resetsAt (ms), limit or ''. */
 export const record = script("record", `${recordState}
 return recordState(KEYS[1], ARGV[1], ARGV[2], ARGV[3])
 `)

@@ -1,7 +1,7 @@
 /**
  * Wake-ups of the fibers waiting at the Redis gate. A process listens on one channel per business
  * (its wake prefix followed by the process id) on its one pub/sub connection; a script that hands a
- * slot to a waiter publishes the waiter's token there (followed by \`=\` and the answer of the quota
+ * slot to a waiter publishes the waiter's token there (followed by `=` and the answer of the quota
  * unit taken with the slot, when the waiter asked for one), and the message completes that fiber's wait.
  */
 import { randomBytes } from "node:crypto"
@@ -24,7 +24,7 @@ export interface Wakeups {
   readonly unitOf: (token: string) => string | undefined
   /** Stops expecting a wake-up for `token`. */
   readonly forget: (token: string) => void
-  /** Wakes the fiber that expects the token of a wake-up (\`<token>\` or \`<token>=<unit>\`), if it is in this process. */
+  /** Wakes the fiber that expects the token of a wake-up (`<token>` or `<token>=<unit>`), if it is in this process. */
   readonly wake: (wakeup: string) => void
 }
 
