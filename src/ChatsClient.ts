@@ -12,6 +12,7 @@ import * as ChatsRequest from "./ChatsRequest.js"
 import * as ChatsRetry from "./ChatsRetry.js"
 import * as ChatsSchema from "./ChatsSchema.js"
 import { apiKeyHeader, call, type CallContext, type CallSpec } from "./internal/client/call.js"
+import { limitsOf } from "./internal/limiter/reservingGate.js"
 import { fast } from "./internal/client/fastDecode.js"
 import { describeIssue } from "./internal/client/issues.js"
 import { filePart } from "./internal/client/multipart.js"
@@ -273,8 +274,7 @@ export const make = (
       authHeaders,
       secrets: [options.apiKey, options.oauthToken].flatMap((secret) => secret === undefined ? [] : [Redacted.value(secret)]),
       schedule: options.retrySchedule ?? ChatsRetry.defaultSchedule(),
-      gate: yield* ChatsLimiter.ChatsGate,
-      quotaStore: yield* ChatsLimiter.ChatsQuotaStore,
+      limits: limitsOf(yield* ChatsLimiter.ChatsGate, yield* ChatsLimiter.ChatsQuotaStore),
       requestTimeout: Duration.decode(options.requestTimeout ?? "30 seconds"),
       quotaWaitBudget: Duration.decode(options.quotaWaitBudget ?? "1 minute")
     }

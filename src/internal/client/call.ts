@@ -10,7 +10,7 @@ import { FetchHttpClient, Headers, type HttpBody, type HttpClient, HttpClientReq
 import type { HttpClientResponse } from "@effect/platform"
 import { Cause, Clock, DateTime, Duration, Effect, Either, Exit, Option, Schedule, ScheduleDecision } from "effect"
 import * as ChatsError from "../../ChatsError.js"
-import { type Gate, type LimitKey, quotaBackAt, type QuotaState, type QuotaStore } from "../../ChatsLimiter.js"
+import { type LimitKey, quotaBackAt, type QuotaState, type ReservingGate } from "../../ChatsLimiter.js"
 import * as ChatsRetry from "../../ChatsRetry.js"
 import { quotaStoreFailed } from "../limiter/quotaStoreFailed.js"
 import type { BodyDecoder, RequestInfo } from "./response.js"
@@ -25,8 +25,8 @@ export interface CallContext {
   /** The credential values, removed from any text an error carries. */
   readonly secrets: ReadonlyArray<string>
   readonly schedule: ChatsRetry.RetrySchedule | false
-  readonly gate: Gate
-  readonly quotaStore: QuotaStore
+  /** The gate and the quota store, as one (see `limitsOf`). */
+  readonly limits: ReservingGate
   readonly requestTimeout: Duration.Duration
   readonly quotaWaitBudget: Duration.Duration
 }
@@ -181,12 +181,6 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
       }))
     )
 
-  /** Remembers the quota an answer reported. */
-  const record = (quota: QuotaState | undefined) =>
-    quota === undefined
-      ? Effect.void
-      : Effect.catchAll(ctx.quotaStore.record(key, spec.operation, quota), quotaStoreFailed)
-
   /** Decodes an answer's body. */
   const decode = (answer: Answer): Effect.Effect<A, ChatsError.ChatsClientError> =>
     Effect.suspend(() => {
@@ -196,17 +190,13 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
 
   /**
    * One exchange at the gate, then its decoding. The quota is checked once the slot is taken and the
-   * answer's quota recorded; a gate kept beside the client's quota store does both with the slot, in
-   * the same steps as taking and freeing it.
+   * answer's quota recorded (a gate kept beside the client's quota store does both with the slot, in
+   * the same steps as taking and freeing it).
    */
-  const reserving = ctx.gate.reserving
-  const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> =
-    reserving !== undefined && reserving.store === ctx.quotaStore
-      ? Effect.flatMap(reserving.withPermit(key, spec.operation)(reserveThenExchange, reportedQuota), decode)
-      : Effect.flatMap(
-        ctx.gate.withPermit(key)(reserveThenExchange(ctx.quotaStore.reserve(key, spec.operation))),
-        (answer) => Effect.zipRight(record(answer.quota), decode(answer))
-      )
+  const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> = Effect.flatMap(
+    ctx.limits.withPermit(key, spec.operation)(reserveThenExchange, reportedQuota),
+    decode
+  )
 
   /**
    * A spent quota: wait for its reset within the budget and go again, or refuse at once. The refusal

@@ -6,10 +6,9 @@
  */
 import { Clock, Duration, Effect, Exit, Fiber, Option } from "effect"
 import { LimiterUnavailableError } from "../../ChatsError.js"
-import type { Operation } from "../../ChatsError.js"
 import { type Gate, type LimitKey, makeMemoryGate, noteQueued, type QuotaState, type QuotaStore } from "../../ChatsLimiter.js"
 import type { Connection, RedisFailure } from "./connection.js"
-import { quotaStoreFailed } from "../limiter/quotaStoreFailed.js"
+import { reservingApart } from "../limiter/reservingGate.js"
 import type { GateKeys } from "./keys.js"
 import { spentState, stateArgs } from "./quotaStore.js"
 import * as Scripts from "./scripts.js"
@@ -59,7 +58,6 @@ export const runScript = (
 
 /** A unit of an operation's quota asked with a slot. */
 interface UnitAsked<A> {
-  readonly operation: Operation
   /** The key of the operation's quota state. */
   readonly quota: string
   /** The quota state the result reports, recorded when the slot is freed. */
@@ -190,23 +188,17 @@ export const make = (
       (failure) => Effect.logWarning(`ChatsClient: the Redis gate could not free a slot (its lease will run out): ${failure.description}`)
     )
 
-  /** Records what an answer reported, when the gate of this process took over: a failure is logged (fail open). */
-  const recordApart = (key: LimitKey, operation: Operation, state: QuotaState | undefined) =>
-    state === undefined ? Effect.void : Effect.catchAll(
-      quotaStore.record(key, operation, state),
-      quotaStoreFailed
-    )
-
   /**
    * Runs `use` while holding a slot, waiting in line for one. With `asked`, a unit of the operation's
-   * quota is taken with the slot and `use` is given its answer (or `undefined` when the gate of this
-   * process took over, or the answer was lost), and the state the result reports is recorded when the
-   * slot is freed.
+   * quota is taken with the slot and `use` is given its answer (or `undefined` when it was lost), and
+   * the state the result reports is recorded when the slot is freed. When Redis cannot answer, the
+   * call fails, or with the fallback runs `atFallback` with this process's own gate.
    */
   const permit = <A, E, R>(
     key: LimitKey,
     asked: UnitAsked<A> | undefined,
-    use: (unit: string | undefined) => Effect.Effect<A, E, R>
+    use: (unit: string | undefined) => Effect.Effect<A, E, R>,
+    atFallback: (gate: Gate) => Effect.Effect<A, E | LimiterUnavailableError, R>
   ): Effect.Effect<A, E | LimiterUnavailableError, R> =>
     Effect.uninterruptibleMask((restore) => {
       const keys = keysFor(key)
@@ -215,10 +207,9 @@ export const make = (
         if (waited._tag === "Left") {
           const error = unavailable(waited.left)
           if (fallback === undefined) return Effect.fail(error)
-          const held = restore(fallback.withPermit(key)(use(undefined)))
           return Effect.zipRight(
             Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`),
-            asked === undefined ? held : Effect.tap(held, (a) => recordApart(key, asked.operation, asked.reported(a)))
+            restore(atFallback(fallback))
           )
         }
         return Effect.flatMap(keep(key, keys, token, waited.right.grant), (stopKeeping) =>
@@ -231,12 +222,16 @@ export const make = (
     })
 
   return {
-    withPermit: (key) => (effect) => permit(key, undefined, () => effect),
+    withPermit: (key) => (effect) => permit(key, undefined, () => effect, (gate) => gate.withPermit(key)(effect)),
     reserving: {
       store: quotaStore,
       withPermit: (key, operation) => (use, reported) =>
-        permit(key, { operation, quota: keysFor(key).quotaPrefix + operation, reported }, (unit) =>
-          use(unit === undefined ? quotaStore.reserve(key, operation) : Effect.succeed(spentState(unit))))
+        permit(
+          key,
+          { quota: keysFor(key).quotaPrefix + operation, reported },
+          (unit) => use(unit === undefined ? quotaStore.reserve(key, operation) : Effect.succeed(spentState(unit))),
+          (gate) => reservingApart(gate, quotaStore).withPermit(key, operation)(use, reported)
+        )
     }
   }
 }
