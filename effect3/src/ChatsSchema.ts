@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import { DateTime as EffectDateTime, ParseResult, Schema } from "effect"
-import { parseDateTime } from "./internal/client/dateTime.js"
+import { parseDateTime } from "../../core/client/dateTime.js"
 
 // -----------------------------------------------------------------------------
 // Building blocks

@@ -15,7 +15,7 @@
 import { DateTime, Either, ParseResult, Schema } from "effect"
 import * as fc from "fast-check"
 import { ChatsSchema } from "../src/index.js"
-import { parseDateTime, parseDateTimeGeneral } from "../src/internal/client/dateTime.js"
+import { parseDateTime, parseDateTimeGeneral } from "../../core/client/dateTime.js"
 import * as Fast from "../src/internal/client/fastDecode.js"
 import { args } from "./lib.js"
 

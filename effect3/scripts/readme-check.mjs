@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const out = join(root, ".readme-check")
-const readme = readFileSync(join(root, "README.md"), "utf8")
+const readme = readFileSync(join(root, "..", "README.md"), "utf8")
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
 
 rmSync(out, { recursive: true, force: true })
@@ -16,7 +16,7 @@ blocks.forEach((code, i) => writeFileSync(join(out, `block${String(i + 1).padSta
 writeFileSync(join(out, "tsconfig.json"), JSON.stringify({
   extends: "../tsconfig.json",
   compilerOptions: {
-    rootDir: "..",
+    rootDir: "../..",
     noUnusedLocals: false,
     paths: {
       "effect-yandex-market-chats": ["../src/index.ts"],

@@ -1,19 +1,30 @@
 /**
  * The runtime smoke: the bare client (this package with effect and @effect/platform, nothing else, in
  * a fresh consumer folder) streams the chats, sends a message and reads it back over FetchHttpClient,
- * on Node, on Bun and on Deno (the runtimes of the `bun` and `deno` dev dependencies), against the
+ * on Node (the running one, and the machine's own Node when it is another: Node 20 here), on Bun and on
+ * Deno (the runtimes of the `bun` and `deno` dev dependencies), against the
  * simulator on a free loopback port. The simulator's server needs Node: it runs in a Node child.
  *
- *   npm run build && npm run smoke [-- node bun deno]
+ *   npm run build && npm run smoke [-- node machine-node bun deno]
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { delimiter, join } from "node:path"
 import { installs, makeInstall, pack, root, runCommand, type SimulatorAddress } from "../test/package/installs.js"
+
+/**
+ * The machine's own Node (the first `node` on PATH outside any node_modules): Node 20 here, which the
+ * Effect 3 edition's `engines` still allows, while the npm scripts run on the repository's Node 24.
+ */
+const machineNode = (process.env["PATH"] ?? "").split(delimiter)
+  .filter((dir) => dir !== "" && !dir.includes("node_modules"))
+  .map((dir) => join(dir, "node"))
+  .find((file) => existsSync(file)) ?? process.execPath
 
 const runtimes: Record<string, (script: ReadonlyArray<string>) => { command: string; args: ReadonlyArray<string> }> = {
   node: (script) => ({ command: process.execPath, args: script }),
+  "machine-node": (script) => ({ command: machineNode, args: script }),
   bun: (script) => ({ command: join(root, "node_modules", ".bin", "bun"), args: script }),
   deno: (script) => ({
     command: join(root, "node_modules", ".bin", "deno"),
@@ -26,7 +37,7 @@ if (unknown.length > 0) {
   console.error(`smoke: unknown runtime ${unknown.join(", ")} (known: ${Object.keys(runtimes).join(", ")})`)
   process.exit(2)
 }
-if (!existsSync(join(root, "dist", "index.js"))) {
+if (!existsSync(join(root, "dist", "effect3", "src", "index.js"))) {
   console.error("smoke: no dist/ to pack: run `npm run build` first")
   process.exit(2)
 }

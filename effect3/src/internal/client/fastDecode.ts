@@ -14,7 +14,7 @@
  */
 import { DateTime, Schema } from "effect"
 import * as ChatsSchema from "../../ChatsSchema.js"
-import { parseDateTime } from "./dateTime.js"
+import { parseDateTime } from "../../../../core/client/dateTime.js"
 
 /** A JSON object (what `Predicate.isRecord` accepts). */
 type Json = { readonly [key: string]: unknown }

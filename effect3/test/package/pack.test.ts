@@ -52,9 +52,9 @@ describe("the packed package", () => {
   it("holds only what a user needs", () => {
     const outside = files.filter((p) => !p.startsWith("dist/") && !["README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(p))
     expect(outside).toEqual([])
-    expect(files).toContain("dist/index.js")
-    expect(files).toContain("dist/index.d.ts")
-    expect(files).toContain("dist/Simulator.js")
+    expect(files).toContain("dist/effect3/src/index.js")
+    expect(files).toContain("dist/effect3/src/index.d.ts")
+    expect(files).toContain("dist/effect3/src/Simulator.js")
     expect(files.some((p) => p.includes("test") || p.endsWith(".ts") && !p.endsWith(".d.ts"))).toBe(false)
   })
 
@@ -67,7 +67,7 @@ describe("the packed package", () => {
   })
 
   it("imports nothing Node-specific from the root entry: only effect and @effect/platform, no built-in module, no Node global", () => {
-    const { bare, files: modules } = moduleGraph(join(installed, "dist", "index.js"))
+    const { bare, files: modules } = moduleGraph(join(installed, "dist", "effect3", "src", "index.js"))
     expect(modules.size).toBeGreaterThan(10) // the walk reached the client's internals
     expect([...modules.keys()].some((f) => f.endsWith(join("internal", "client", "call.js")))).toBe(true)
     const builtins = new Set(builtinModules)
@@ -90,7 +90,7 @@ describe("the packed package", () => {
     expect(outcome.code).toBe(2)
     expect(outcome.stderr).toContain(npx)
     expect(outcome.stderr).not.toContain("npm install")
-    expect(readFileSync(join(root, "README.md"), "utf8")).toContain(`${npx} list`)
+    expect(readFileSync(join(root, "..", "README.md"), "utf8")).toContain(`${npx} list`)
   }, 60_000)
 
   describe("each supported install", () => {
