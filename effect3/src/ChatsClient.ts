@@ -6,6 +6,8 @@
  */
 import { HttpBody, HttpClient } from "@effect/platform"
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer, ParseResult, Redacted, Schema, Stream } from "effect"
+import * as Settings from "../../core/client/baseUrl.js"
+import { endpointPath, endpoints } from "../../core/client/endpoints.js"
 import * as ChatsError from "./ChatsError.js"
 import * as ChatsLimiter from "./ChatsLimiter.js"
 import * as ChatsRequest from "./ChatsRequest.js"
@@ -178,27 +180,10 @@ const decode = {
   message: decodeResult(ChatsSchema.ChatMessage, fast?.message)
 }
 
-/** Loopback hosts, where plain HTTP carries no credential across a network. */
-const isLoopback = (hostname: string): boolean =>
-  hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname)
-
-/** The base URL without trailing slashes, refused when it would send credentials in the clear. */
+/** The base URL without trailing slashes, refused when it would send credentials in the clear (`core/client/baseUrl.ts`). */
 const checkBaseUrl = (raw: string, allowInsecureHttp: boolean): Effect.Effect<string, ConfigError.ConfigError> => {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    return Effect.fail(ConfigError.InvalidData(["baseUrl"], `baseUrl is not a URL: ${JSON.stringify(raw)}`))
-  }
-  if (url.protocol === "https:" || (url.protocol === "http:" && (allowInsecureHttp || isLoopback(url.hostname)))) {
-    return Effect.succeed(raw.replace(/\/+$/, ""))
-  }
-  return Effect.fail(ConfigError.InvalidData(
-    ["baseUrl"],
-    url.protocol === "http:"
-      ? `baseUrl ${url.origin} is plain http and not on loopback: credentials would travel in the clear; use https, or set allowInsecureHttp: true`
-      : `baseUrl must be an http(s) URL, got ${url.protocol}`
-  ))
+  const checked = Settings.checkBaseUrl(raw, allowInsecureHttp)
+  return checked.ok ? Effect.succeed(checked.value) : Effect.fail(ConfigError.InvalidData(["baseUrl"], checked.message))
 }
 
 /**
@@ -206,22 +191,19 @@ const checkBaseUrl = (raw: string, allowInsecureHttp: boolean): Effect.Effect<st
  * with the OAuth token. No credential, or an empty or blank one, is a `ConfigError`.
  */
 const credentialHeaders = (options: Options): Effect.Effect<Record<string, string>, ConfigError.ConfigError> => {
-  const blank = (secret: Redacted.Redacted) => Redacted.value(secret).trim() === ""
+  const blank = (secret: Redacted.Redacted) => Settings.isBlank(Redacted.value(secret))
   if (options.apiKey !== undefined) {
     return blank(options.apiKey)
-      ? Effect.fail(ConfigError.InvalidData(["apiKey"], "the API key is empty"))
+      ? Effect.fail(ConfigError.InvalidData(["apiKey"], Settings.credentialMessages.apiKeyEmpty))
       : Effect.succeed({ [apiKeyHeader]: Redacted.value(options.apiKey) })
   }
   if (options.oauthToken !== undefined) {
     return blank(options.oauthToken)
-      ? Effect.fail(ConfigError.InvalidData(["oauthToken"], "the OAuth token is empty"))
+      ? Effect.fail(ConfigError.InvalidData(["oauthToken"], Settings.credentialMessages.oauthTokenEmpty))
       : Effect.succeed({ authorization: `Bearer ${Redacted.value(options.oauthToken)}` })
   }
-  return Effect.fail(ConfigError.MissingData(["apiKey"], "no credentials: give an API key (apiKey) or an OAuth token (oauthToken)"))
+  return Effect.fail(ConfigError.MissingData(["apiKey"], Settings.credentialMessages.none))
 }
-
-/** The `/v2` path of a business's resource. */
-const businessPath = (businessId: number, rest: string) => `/v2/businesses/${businessId}${rest}`
 
 /** A JSON request body. */
 const json = (value: unknown) => HttpBody.text(JSON.stringify(value), "application/json")
@@ -230,8 +212,8 @@ const json = (value: unknown) => HttpBody.text(JSON.stringify(value), "applicati
 const chatsPageCall = (input: ChatsRequest.StreamChats, pageToken: string | undefined): CallSpec<ChatsSchema.ChatsPage> => ({
   operation: "getChats",
   businessId: input.businessId,
-  method: "POST",
-  path: businessPath(input.businessId, "/chats"),
+  method: endpoints.getChats.method,
+  path: endpointPath(input.businessId, endpoints.getChats),
   query: { page_token: pageToken, limit: input.limit },
   body: json(input.filter ?? {}),
   decode: decode.chatsPage
@@ -244,8 +226,8 @@ const historyPageCall = (
 ): CallSpec<ChatsSchema.ChatHistoryPage> => ({
   operation: "getChatHistory",
   businessId: input.businessId,
-  method: "POST",
-  path: businessPath(input.businessId, "/chats/history"),
+  method: endpoints.getChatHistory.method,
+  path: endpointPath(input.businessId, endpoints.getChatHistory),
   query: { chatId: input.chatId, page_token: pageToken, limit: input.limit },
   body: json(input.messageIdFrom === undefined ? {} : { messageIdFrom: input.messageIdFrom }),
   decode: decode.historyPage
@@ -304,8 +286,8 @@ export const make = (
             call(ctx, {
               operation: "createChat",
               businessId: input.businessId,
-              method: "POST",
-              path: businessPath(input.businessId, "/chats/new"),
+              method: endpoints.createChat.method,
+              path: endpointPath(input.businessId, endpoints.createChat),
               query: {},
               body: json({ context: input.context }),
               decode: decode.createChat
@@ -317,8 +299,8 @@ export const make = (
           call(ctx, {
             operation: "sendMessageToChat",
             businessId: input.businessId,
-            method: "POST",
-            path: businessPath(input.businessId, "/chats/message"),
+            method: endpoints.sendMessageToChat.method,
+            path: endpointPath(input.businessId, endpoints.sendMessageToChat),
             query: { chatId: input.chatId },
             body: json({ message: input.message }),
             decode: decodeEmpty
@@ -329,8 +311,8 @@ export const make = (
             call(ctx, {
               operation: "sendFileToChat",
               businessId: input.businessId,
-              method: "POST",
-              path: businessPath(input.businessId, "/chats/file/send"),
+              method: endpoints.sendFileToChat.method,
+              path: endpointPath(input.businessId, endpoints.sendFileToChat),
               query: { chatId: input.chatId },
               body,
               decode: decodeEmpty
@@ -340,8 +322,8 @@ export const make = (
           call(ctx, {
             operation: "getChat",
             businessId: input.businessId,
-            method: "GET",
-            path: businessPath(input.businessId, "/chat"),
+            method: endpoints.getChat.method,
+            path: endpointPath(input.businessId, endpoints.getChat),
             query: { chatId: input.chatId },
             body: HttpBody.empty,
             decode: decode.chat
@@ -351,8 +333,8 @@ export const make = (
           call(ctx, {
             operation: "getChatMessage",
             businessId: input.businessId,
-            method: "GET",
-            path: businessPath(input.businessId, "/chats/message"),
+            method: endpoints.getChatMessage.method,
+            path: endpointPath(input.businessId, endpoints.getChatMessage),
             query: { chatId: input.chatId, messageId: input.messageId },
             body: HttpBody.empty,
             decode: decode.message
@@ -412,8 +394,8 @@ export const layerConfig = (
         return yield* Effect.fail(ConfigError.MissingData(
           [options.apiKey === undefined ? "YANDEX_MARKET_API_KEY" : "apiKey"],
           options.apiKey === undefined && options.oauthToken === undefined
-            ? "no credentials: set YANDEX_MARKET_API_KEY (or YANDEX_MARKET_OAUTH_TOKEN)"
-            : "no credentials: neither the apiKey nor the oauthToken Config has a value"
+            ? Settings.credentialMessages.noneInEnvironment
+            : Settings.credentialMessages.noneInConfig
         ))
       }
       return yield* make({

@@ -6,6 +6,19 @@
  * @since 0.1.0
  */
 import { Predicate, Schema } from "effect"
+import {
+  causeMessage,
+  deliveryUnknownMessage,
+  httpFailureMessage,
+  invalidRequestMessage,
+  limiterUnavailableMessage,
+  pageTokenLoopMessage,
+  rateLimitMessage,
+  requestTimeoutMessage,
+  responseDecodeMessage,
+  transportMessage
+} from "../../core/client/errorMessages.js"
+import * as Wire from "../../core/client/wire.js"
 import { ApiError } from "./ChatsSchema.js"
 
 /**
@@ -14,15 +27,7 @@ import { ApiError } from "./ChatsSchema.js"
  * @since 0.1.0
  * @category models
  */
-export const operations = [
-  "getChats",
-  "getChatHistory",
-  "createChat",
-  "sendMessageToChat",
-  "sendFileToChat",
-  "getChat",
-  "getChatMessage"
-] as const
+export const operations = Wire.operations
 
 /**
  * One of the seven chat operations.
@@ -79,12 +84,6 @@ const httpFields = {
  */
 export type HttpErrorProps = Schema.Struct.Constructor<typeof httpFields>
 
-/** The message of an HTTP error: what was asked, what came back, and what the market said. */
-const httpMessage = (self: HttpErrorProps): string => {
-  const said = self.errors.map((e) => e.message === undefined ? e.code : `${e.code}: ${e.message}`).join("; ")
-  return `${self.operation} (${self.method} ${self.path}) failed with HTTP ${self.status}${said ? `: ${said}` : ""}`
-}
-
 /**
  * 400: the market refused the request's data; `errors` says what.
  *
@@ -94,7 +93,7 @@ const httpMessage = (self: HttpErrorProps): string => {
 export class BadRequestError extends Schema.TaggedError<BadRequestError>()("BadRequestError", httpFields) {
   /** A readable account of the failure, without secrets. */
   override get message(): string {
-    return httpMessage(this)
+    return httpFailureMessage(this)
   }
 }
 
@@ -107,7 +106,7 @@ export class BadRequestError extends Schema.TaggedError<BadRequestError>()("BadR
 export class UnauthorizedError extends Schema.TaggedError<UnauthorizedError>()("UnauthorizedError", httpFields) {
   /** A readable account of the failure, without secrets. */
   override get message(): string {
-    return httpMessage(this)
+    return httpFailureMessage(this)
   }
 }
 
@@ -120,7 +119,7 @@ export class UnauthorizedError extends Schema.TaggedError<UnauthorizedError>()("
 export class ForbiddenError extends Schema.TaggedError<ForbiddenError>()("ForbiddenError", httpFields) {
   /** A readable account of the failure, without secrets. */
   override get message(): string {
-    return httpMessage(this)
+    return httpFailureMessage(this)
   }
 }
 
@@ -133,7 +132,7 @@ export class ForbiddenError extends Schema.TaggedError<ForbiddenError>()("Forbid
 export class NotFoundError extends Schema.TaggedError<NotFoundError>()("NotFoundError", httpFields) {
   /** A readable account of the failure, without secrets. */
   override get message(): string {
-    return httpMessage(this)
+    return httpFailureMessage(this)
   }
 }
 
@@ -144,7 +143,7 @@ export class NotFoundError extends Schema.TaggedError<NotFoundError>()("NotFound
  * @since 0.1.0
  * @category models
  */
-export const RateLimitKind = Schema.Literal("parallel", "quota", "unknown")
+export const RateLimitKind = Schema.Literal(...Wire.rateLimitKinds)
 
 /**
  * Which limit a 420 hit.
@@ -167,7 +166,7 @@ export class RateLimitError extends Schema.TaggedError<RateLimitError>()("RateLi
 }) {
   /** A readable account of the failure, without secrets. */
   override get message(): string {
-    return `${httpMessage(this)} (${this.kind} limit)`
+    return rateLimitMessage(this)
   }
 }
 
@@ -180,7 +179,7 @@ export class RateLimitError extends Schema.TaggedError<RateLimitError>()("RateLi
 export class InternalServerError extends Schema.TaggedError<InternalServerError>()("InternalServerError", httpFields) {
   /** A readable account of the failure, without secrets. */
   override get message(): string {
-    return httpMessage(this)
+    return httpFailureMessage(this)
   }
 }
 
@@ -196,7 +195,7 @@ export class UnexpectedStatusError extends Schema.TaggedError<UnexpectedStatusEr
 ) {
   /** A readable account of the failure, without secrets. */
   override get message(): string {
-    return httpMessage(this)
+    return httpFailureMessage(this)
   }
 }
 
@@ -215,13 +214,13 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
    * `not-json` when the body could not be parsed at all (often a body cut off in transit: reads
    * retry it), `mismatch` when it parsed but does not match the description (not retried).
    */
-  reason: Schema.Literal("not-json", "mismatch"),
+  reason: Schema.Literal(...Wire.decodeFailureReasons),
   /** What did not match. */
   description: Schema.String
 }) {
   /** A readable account of the failure, without secrets. */
   override get message(): string {
-    return `${this.operation} (${this.method} ${this.path}) answered HTTP ${this.status} with a body that does not match: ${this.description}`
+    return responseDecodeMessage(this)
   }
 }
 
@@ -238,7 +237,7 @@ export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>
 }) {
   /** A readable account of the failure. */
   override get message(): string {
-    return `${this.operation}: invalid request, nothing was sent: ${this.description}`
+    return invalidRequestMessage(this)
   }
 }
 
@@ -257,7 +256,7 @@ export class PageTokenLoopError extends Schema.TaggedError<PageTokenLoopError>()
 }) {
   /** A readable account of the failure. */
   override get message(): string {
-    return `${this.operation}: the server handed back page token "${this.pageToken}" again after ${this.pagesRead} pages; stopping to avoid a loop`
+    return pageTokenLoopMessage(this)
   }
 }
 
@@ -276,7 +275,7 @@ export class RequestTimeoutError extends Schema.TaggedError<RequestTimeoutError>
 }) {
   /** A readable account of the failure. */
   override get message(): string {
-    return `${this.operation} (${this.method} ${this.path}) got no answer within ${this.timeoutMillis} ms`
+    return requestTimeoutMessage(this)
   }
 }
 
@@ -297,8 +296,7 @@ export class DeliveryUnknownError extends Schema.TaggedError<DeliveryUnknownErro
 }) {
   /** A readable account of the failure. */
   override get message(): string {
-    const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
-    return `${this.operation} (${this.method} ${this.path}): the outcome is unknown, the message may have been delivered; not retried (${cause})`
+    return deliveryUnknownMessage(this, causeMessage(this.cause))
   }
 }
 
@@ -319,7 +317,7 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
    * reset, DNS), `Encode`/`InvalidUrl` (the request could not be built), `Decode`/`EmptyBody` (the
    * answer's body could not be read), `StatusCode`.
    */
-  reason: Schema.Literal("Transport", "Encode", "InvalidUrl", "StatusCode", "Decode", "EmptyBody"),
+  reason: Schema.Literal(...Wire.transportReasons),
   /** The HTTP status, when an answer had started. */
   status: Schema.optional(Schema.Number),
   /** What the transport said, credentials removed. */
@@ -327,8 +325,7 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
 }) {
   /** A readable account of the failure, without secrets. */
   override get message(): string {
-    const status = this.status === undefined ? "" : ` (HTTP ${this.status})`
-    return `${this.operation} (${this.method} ${this.path}) failed in transit${status}: ${this.reason}: ${this.description}`
+    return transportMessage(this)
   }
 }
 
@@ -341,13 +338,13 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
  */
 export class LimiterUnavailableError extends Schema.TaggedError<LimiterUnavailableError>()("LimiterUnavailableError", {
   /** Which limiter failed. */
-  limiter: Schema.Literal("gate", "quotaStore"),
+  limiter: Schema.Literal(...Wire.limiterNames),
   /** What went wrong, without credentials. */
   description: Schema.String
 }) {
   /** A readable account of the failure. */
   override get message(): string {
-    return `the ${this.limiter === "gate" ? "concurrency gate" : "quota store"} could not answer: ${this.description}`
+    return limiterUnavailableMessage(this)
   }
 }
 

@@ -16,7 +16,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import type { LimiterUnavailableError, Operation } from "./ChatsError.js"
 import { makeTrackedMemoryGate, noteQueued as internalNoteQueued } from "./internal/limiter/memoryGate.js"
 import { makeTrackedMemoryQuotaStore } from "./internal/limiter/memoryQuotaStore.js"
-import * as QuotaStateRules from "./internal/limiter/quotaState.js"
+import * as QuotaStateRules from "../../core/limiter/quotaState.js"
 
 /**
  * The market's limit of requests in flight at once for one business.
@@ -144,14 +144,7 @@ export const layerMemoryGate = (options: MemoryGateOptions = {}): Layer.Layer<Ch
  * @since 0.1.0
  * @category models
  */
-export interface QuotaState {
-  /** Requests left in the window. */
-  readonly remaining: number
-  /** When the window resets, in epoch milliseconds, as `X-RateLimit-Resource-Until` announced it (to the second). */
-  readonly resetsAt: number
-  /** The quota of the window, when the answer said. */
-  readonly limit?: number | undefined
-}
+export interface QuotaState extends QuotaStateRules.QuotaState {}
 
 /**
  * The margin past an announced reset before the quota is sure to be back: the market announces

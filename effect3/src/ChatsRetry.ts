@@ -8,8 +8,8 @@
  * @since 0.1.0
  */
 import { Duration, Effect, Random, Schedule, ScheduleDecision, ScheduleInterval } from "effect"
+import * as RetryPolicy from "../../core/client/retryPolicy.js"
 import type * as ChatsError from "./ChatsError.js"
-import { quotaBackAt } from "./ChatsLimiter.js"
 
 /**
  * Settings of the default retry schedule.
@@ -55,21 +55,7 @@ export type RetrySchedule = Schedule.Schedule<unknown, RetryInput>
  * @since 0.1.0
  * @category predicates
  */
-export const isTransient = (error: RetryInput): boolean => {
-  switch (error._tag) {
-    case "InternalServerError":
-    case "RequestTimeoutError":
-      return true
-    case "UnexpectedStatusError":
-      return error.status >= 502 && error.status <= 504
-    case "TransportError":
-      return error.reason === "Transport" || error.reason === "Decode" || error.reason === "EmptyBody"
-    case "ResponseDecodeError":
-      return error.reason === "not-json"
-    default:
-      return false
-  }
-}
+export const isTransient: (error: RetryInput) => boolean = RetryPolicy.isTransient
 
 /**
  * Operations the market carries out at most once however often they are sent:
@@ -78,8 +64,7 @@ export const isTransient = (error: RetryInput): boolean => {
  * @since 0.1.0
  * @category predicates
  */
-export const isIdempotent = (operation: ChatsError.Operation): boolean =>
-  operation !== "sendMessageToChat" && operation !== "sendFileToChat"
+export const isIdempotent: (operation: ChatsError.Operation) => boolean = RetryPolicy.isIdempotent
 
 /**
  * Whether repeating the request after this failure is safe: a 420 always is (the request was
@@ -88,22 +73,7 @@ export const isIdempotent = (operation: ChatsError.Operation): boolean =>
  * @since 0.1.0
  * @category predicates
  */
-export const isSafeToRetry = (operation: ChatsError.Operation, error: RetryInput): boolean =>
-  error._tag === "RateLimitError" || (isIdempotent(operation) && isTransient(error))
-
-/** The state of the default schedule across the retries of one call. */
-interface State {
-  readonly rateLimitRetries: number
-  readonly transientRetries: number
-  readonly startedAt: number | undefined
-}
-
-/** The backoff before retry number `n` (0-based): exponential, capped, with ±20% jitter. */
-const backoff = (initialMillis: number, factor: number, maxMillis: number, n: number) =>
-  Effect.map(
-    Random.nextRange(0.8, 1.2),
-    (jitter) => Math.round(Math.min(maxMillis, initialMillis * Math.pow(factor, n)) * jitter)
-  )
+export const isSafeToRetry: (operation: ChatsError.Operation, error: RetryInput) => boolean = RetryPolicy.isSafeToRetry
 
 /**
  * The default retry schedule.
@@ -121,48 +91,32 @@ const backoff = (initialMillis: number, factor: number, maxMillis: number, n: nu
  * @category schedules
  */
 export const defaultSchedule = (options: Options = {}): Schedule.Schedule<Duration.Duration, RetryInput> => {
-  const initialMillis = Duration.toMillis(options.initialDelay ?? "200 millis")
-  const factor = options.factor ?? 2
-  const maxMillis = Duration.toMillis(options.maxDelay ?? "5 seconds")
-  const budgetMillis = Duration.toMillis(options.budget ?? "1 minute")
-  const maxRateLimitRetries = options.maxRateLimitRetries ?? 10
-  const maxTransientRetries = options.maxTransientRetries ?? 3
-  const initial: State = { rateLimitRetries: 0, transientRetries: 0, startedAt: undefined }
-  const stop = Effect.succeed([initial, Duration.zero, ScheduleDecision.done] as const)
+  const settings: RetryPolicy.DefaultRetrySettings = {
+    initialMillis: Duration.toMillis(options.initialDelay ?? "200 millis"),
+    factor: options.factor ?? 2,
+    maxMillis: Duration.toMillis(options.maxDelay ?? "5 seconds"),
+    budgetMillis: Duration.toMillis(options.budget ?? "1 minute"),
+    maxRateLimitRetries: options.maxRateLimitRetries ?? 10,
+    maxTransientRetries: options.maxTransientRetries ?? 3
+  }
+  const initial = RetryPolicy.initialRetryState
+  const stop = [initial, Duration.zero, ScheduleDecision.done] as const
 
-  return Schedule.makeWithState<State, RetryInput, Duration.Duration>(initial, (now, error, state) => {
-    const startedAt = state.startedAt ?? now
-    const next = (delayMillis: number, nextState: Omit<State, "startedAt">) =>
-      now - startedAt + delayMillis > budgetMillis
+  return Schedule.makeWithState<RetryPolicy.DefaultRetryState, RetryInput, Duration.Duration>(initial, (now, error, state) =>
+    Effect.map(Random.nextRange(RetryPolicy.jitterRange.min, RetryPolicy.jitterRange.max), (jitter) => {
+      const step = RetryPolicy.defaultRetryStep(settings, state, now, {
+        _tag: error._tag,
+        status: "status" in error ? error.status : undefined,
+        reason: "reason" in error ? error.reason : undefined,
+        kind: error._tag === "RateLimitError" ? error.kind : undefined,
+        resetsAt: error._tag === "RateLimitError" ? error.rateLimit?.resetsAt?.epochMillis : undefined
+      }, jitter)
+      return step._tag === "Stop"
         ? stop
-        : Effect.succeed(
-          [
-            { ...nextState, startedAt },
-            Duration.millis(delayMillis),
-            ScheduleDecision.continueWith(ScheduleInterval.after(now + delayMillis))
-          ] as const
-        )
-
-    if (error._tag === "RateLimitError") {
-      if (state.rateLimitRetries >= maxRateLimitRetries) return stop
-      const nextState = { ...state, rateLimitRetries: state.rateLimitRetries + 1 }
-      const resetsAt = error.rateLimit?.resetsAt
-      // the reset is announced to the second: wait past that second; once it has passed, back off
-      const backAt = resetsAt === undefined ? undefined : quotaBackAt(resetsAt.epochMillis)
-      if (error.kind === "quota" && backAt !== undefined && backAt > now) {
-        return next(backAt - now, nextState)
-      }
-      return Effect.flatMap(
-        backoff(initialMillis, factor, maxMillis, state.rateLimitRetries),
-        (delay) => next(delay, nextState)
-      )
-    }
-    if (isTransient(error) && state.transientRetries < maxTransientRetries) {
-      return Effect.flatMap(
-        backoff(initialMillis, factor, maxMillis, state.transientRetries),
-        (delay) => next(delay, { ...state, transientRetries: state.transientRetries + 1 })
-      )
-    }
-    return stop
-  })
+        : [
+          step.state,
+          Duration.millis(step.delayMillis),
+          ScheduleDecision.continueWith(ScheduleInterval.after(now + step.delayMillis))
+        ] as const
+    }))
 }

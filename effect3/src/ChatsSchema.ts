@@ -11,6 +11,19 @@
  */
 import { DateTime as EffectDateTime, ParseResult, Schema } from "effect"
 import { parseDateTime } from "../../core/client/dateTime.js"
+import {
+  chatsLimitRange,
+  checkMessages,
+  contextKey,
+  historyLimitRange,
+  isUniqueBy,
+  isWithinFileSize,
+  isWithinMessageLength,
+  maxFileBytes as coreMaxFileBytes,
+  maxMessageLength as coreMaxMessageLength,
+  mediaTypePattern
+} from "../../core/client/limits.js"
+import * as Wire from "../../core/client/wire.js"
 
 // -----------------------------------------------------------------------------
 // Building blocks
@@ -23,7 +36,7 @@ import { parseDateTime } from "../../core/client/dateTime.js"
  * @category primitives
  */
 export const Id = Schema.Int.pipe(
-  Schema.greaterThanOrEqualTo(1, { message: () => "an id must be an integer of at least 1" }),
+  Schema.greaterThanOrEqualTo(1, { message: () => checkMessages.id }),
   Schema.annotations({ identifier: "Id", description: "A safe integer of at least 1" })
 )
 
@@ -56,12 +69,6 @@ const openEnum = <const L extends ReadonlyArray<string>>(identifier: string, lit
     string
   >
 
-/** A guard that tells a known enum value from one the library does not know yet. */
-const knownGuard = <const L extends ReadonlyArray<string>>(literals: L) => {
-  const set: ReadonlySet<string> = new Set(literals)
-  return (value: string): value is L[number] => set.has(value)
-}
-
 // -----------------------------------------------------------------------------
 // Enums
 // -----------------------------------------------------------------------------
@@ -72,7 +79,7 @@ const knownGuard = <const L extends ReadonlyArray<string>>(literals: L) => {
  * @since 0.1.0
  * @category enums
  */
-export const chatContextTypes = ["ORDER", "RETURN", "DIRECT"] as const
+export const chatContextTypes = Wire.chatContextTypes
 
 /**
  * The context a chat was started on, as a closed enum (for requests).
@@ -96,7 +103,7 @@ export const ChatContextTypeOpen = openEnum("ChatContextType", chatContextTypes)
  * @since 0.1.0
  * @category guards
  */
-export const isKnownChatContextType = knownGuard(chatContextTypes)
+export const isKnownChatContextType = Wire.knownGuard(chatContextTypes)
 
 /**
  * The context types on which a seller may open a chat.
@@ -104,7 +111,7 @@ export const isKnownChatContextType = knownGuard(chatContextTypes)
  * @since 0.1.0
  * @category enums
  */
-export const chatContextIdentifiableTypes = ["ORDER", "RETURN"] as const
+export const chatContextIdentifiableTypes = Wire.chatContextIdentifiableTypes
 
 /**
  * An order or return context type (for `createChat` and the `contexts` filter).
@@ -120,7 +127,7 @@ export const ChatContextIdentifiableType = Schema.Literal(...chatContextIdentifi
  * @since 0.1.0
  * @category enums
  */
-export const chatTypes = ["CHAT", "ARBITRAGE"] as const
+export const chatTypes = Wire.chatTypes
 
 /**
  * The type of chat, as a closed enum (for requests).
@@ -144,7 +151,7 @@ export const ChatTypeOpen = openEnum("ChatType", chatTypes)
  * @since 0.1.0
  * @category guards
  */
-export const isKnownChatType = knownGuard(chatTypes)
+export const isKnownChatType = Wire.knownGuard(chatTypes)
 
 /**
  * The statuses of a chat: who must answer next, or finished.
@@ -152,14 +159,7 @@ export const isKnownChatType = knownGuard(chatTypes)
  * @since 0.1.0
  * @category enums
  */
-export const chatStatuses = [
-  "NEW",
-  "WAITING_FOR_CUSTOMER",
-  "WAITING_FOR_PARTNER",
-  "WAITING_FOR_ARBITER",
-  "WAITING_FOR_MARKET",
-  "FINISHED"
-] as const
+export const chatStatuses = Wire.chatStatuses
 
 /**
  * The status of a chat, as a closed enum (for requests).
@@ -183,7 +183,7 @@ export const ChatStatusOpen = openEnum("ChatStatus", chatStatuses)
  * @since 0.1.0
  * @category guards
  */
-export const isKnownChatStatus = knownGuard(chatStatuses)
+export const isKnownChatStatus = Wire.knownGuard(chatStatuses)
 
 /**
  * Who sent a message: the seller, the customer, the market's robot, or the market's support.
@@ -191,7 +191,7 @@ export const isKnownChatStatus = knownGuard(chatStatuses)
  * @since 0.1.0
  * @category enums
  */
-export const messageSenders = ["PARTNER", "CUSTOMER", "MARKET", "SUPPORT"] as const
+export const messageSenders = Wire.messageSenders
 
 /**
  * The sender of a message as read from the server (unknown values pass through).
@@ -207,7 +207,7 @@ export const ChatMessageSender = openEnum("ChatMessageSender", messageSenders)
  * @since 0.1.0
  * @category guards
  */
-export const isKnownChatMessageSender = knownGuard(messageSenders)
+export const isKnownChatMessageSender = Wire.knownGuard(messageSenders)
 
 // -----------------------------------------------------------------------------
 // DTOs read from the server
@@ -346,8 +346,8 @@ export class ApiError extends Schema.Class<ApiError>("ApiError")({
 /** A non-empty list of unique values, as the filters of `getChats` require. */
 const UniqueNonEmpty = <A, I>(item: Schema.Schema<A, I>, key: (a: A) => string, name: string) =>
   Schema.Array(item).pipe(
-    Schema.minItems(1, { message: () => `${name} must hold at least one value when given` }),
-    Schema.filter((items) => new Set(items.map(key)).size === items.length || `${name} must not repeat a value`)
+    Schema.minItems(1, { message: () => checkMessages.emptyList(name) }),
+    Schema.filter((items) => isUniqueBy(items, key) || checkMessages.repeatedValue(name))
   )
 
 /**
@@ -368,7 +368,7 @@ export const ChatContext = Schema.Struct({
  * @category models
  */
 export const ChatsFilter = Schema.Struct({
-  contexts: Schema.optional(UniqueNonEmpty(ChatContext, (c) => `${c.type}:${c.id}`, "contexts")),
+  contexts: Schema.optional(UniqueNonEmpty(ChatContext, contextKey, "contexts")),
   contextTypes: Schema.optional(UniqueNonEmpty(ChatContextType, String, "contextTypes")),
   types: Schema.optional(UniqueNonEmpty(ChatType, String, "types")),
   statuses: Schema.optional(UniqueNonEmpty(ChatStatus, String, "statuses")),
@@ -382,7 +382,7 @@ export const ChatsFilter = Schema.Struct({
  * @since 0.1.0
  * @category constants
  */
-export const maxFileBytes = 5 * 1024 * 1024
+export const maxFileBytes = coreMaxFileBytes
 
 /**
  * The longest message `sendMessageToChat` accepts, in characters.
@@ -390,18 +390,7 @@ export const maxFileBytes = 5 * 1024 * 1024
  * @since 0.1.0
  * @category constants
  */
-export const maxMessageLength = 4096
-
-/** The length of a string in Unicode code points, as JSON Schema's `maxLength` counts. */
-const codePoints = (s: string): number => {
-  let n = s.length
-  for (let i = 1; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    const previous = s.charCodeAt(i - 1)
-    if (c >= 0xdc00 && c <= 0xdfff && previous >= 0xd800 && previous <= 0xdbff) n--
-  }
-  return n
-}
+export const maxMessageLength = coreMaxMessageLength
 
 /**
  * The text of a message: 1 to 4096 characters (code points, as the official description counts).
@@ -410,14 +399,9 @@ const codePoints = (s: string): number => {
  * @category models
  */
 export const MessageText = Schema.String.pipe(
-  Schema.minLength(1, { message: () => "a message must not be empty" }),
-  Schema.filter((s) => s.length <= maxMessageLength || codePoints(s) <= maxMessageLength, {
-    message: () => `a message must be at most ${maxMessageLength} characters`
-  })
+  Schema.minLength(1, { message: () => checkMessages.emptyMessage }),
+  Schema.filter(isWithinMessageLength, { message: () => checkMessages.longMessage })
 )
-
-/** A token of RFC 9110 (method names, media type parts). */
-const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 
 /**
  * A media type such as `application/pdf` or `text/plain; charset=utf-8` (RFC 9110), so that it can
@@ -427,13 +411,8 @@ const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+"
  * @category models
  */
 export const MediaType = Schema.String.pipe(
-  Schema.pattern(new RegExp(`^${token}/${token}(\\s*;\\s*${token}=(${token}|"[^"\\r\\n]*"))*$`), {
-    message: () => "contentType must be a media type such as application/pdf"
-  })
+  Schema.pattern(mediaTypePattern, { message: () => checkMessages.mediaType })
 )
-
-/** The byte size of the data of a file to send. */
-const byteSize = (data: Uint8Array | Blob): number => data instanceof Uint8Array ? data.byteLength : data.size
 
 /**
  * A file to send: a name, its bytes (`Uint8Array` or `Blob`) of at most 5 MB, and an optional MIME type.
@@ -442,9 +421,9 @@ const byteSize = (data: Uint8Array | Blob): number => data instanceof Uint8Array
  * @category models
  */
 export const FileToSend = Schema.Struct({
-  name: Schema.String.pipe(Schema.minLength(1, { message: () => "a file name must not be empty" })),
+  name: Schema.String.pipe(Schema.minLength(1, { message: () => checkMessages.fileName })),
   data: Schema.Union(Schema.Uint8ArrayFromSelf, Schema.instanceOf(Blob)).pipe(
-    Schema.filter((data) => byteSize(data) <= maxFileBytes || `a file must be at most ${maxFileBytes} bytes (5 MB)`)
+    Schema.filter((data) => isWithinFileSize(data) || checkMessages.fileSize)
   ),
   contentType: Schema.optional(MediaType)
 })
@@ -455,7 +434,9 @@ export const FileToSend = Schema.Struct({
  * @since 0.1.0
  * @category models
  */
-export const ChatsLimit = Schema.Int.pipe(Schema.between(1, 20, { message: () => "limit must be an integer from 1 to 20" }))
+export const ChatsLimit = Schema.Int.pipe(
+  Schema.between(chatsLimitRange.min, chatsLimitRange.max, { message: () => checkMessages.chatsLimit })
+)
 
 /**
  * A page size for `getChatHistory`: 1 to 100.
@@ -464,7 +445,7 @@ export const ChatsLimit = Schema.Int.pipe(Schema.between(1, 20, { message: () =>
  * @category models
  */
 export const HistoryLimit = Schema.Int.pipe(
-  Schema.between(1, 100, { message: () => "limit must be an integer from 1 to 100" })
+  Schema.between(historyLimitRange.min, historyLimitRange.max, { message: () => checkMessages.historyLimit })
 )
 
 /**
@@ -473,4 +454,4 @@ export const HistoryLimit = Schema.Int.pipe(
  * @since 0.1.0
  * @category models
  */
-export const PageToken = Schema.String.pipe(Schema.minLength(1, { message: () => "a page token must not be empty" }))
+export const PageToken = Schema.String.pipe(Schema.minLength(1, { message: () => checkMessages.pageToken }))

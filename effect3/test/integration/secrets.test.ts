@@ -9,7 +9,7 @@ import { Effect, Either, Layer, Redacted, Stream } from "effect"
 import type * as Http from "node:http"
 import { ChatsClient, ChatsRetry } from "../../src/index.js"
 import * as Simulator from "../../src/Simulator.js"
-import { pathsTo } from "./reach.js"
+import { pathsTo } from "../../../core/testing/reach.js"
 import { cutOff, rawServer } from "./rawServer.js"
 import { transports } from "./transports.js"
 

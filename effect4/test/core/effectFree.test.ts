@@ -33,8 +33,10 @@ describe("the shared core", () => {
     expect(leaks).toEqual([])
   })
 
-  it("is what the editions import (each core module is used by at least one edition)", () => {
-    const editionSources = ["effect3", "effect4"].flatMap((edition) => modulesBelow(join(repository, edition, "src")))
+  it("is what the editions import (each core module is used by an edition's sources or tests, or by another core module)", () => {
+    const editionSources = ["effect3", "effect4"].flatMap((edition) =>
+      ["src", "test", "scripts", "bin", "bench"].flatMap((dir) => modulesBelow(join(repository, edition, dir)))
+    )
     const imported = new Set(
       editionSources.flatMap((file) =>
         specifiersOf(readFileSync(file, "utf8"))

@@ -12,6 +12,9 @@ import { Cause, Clock, DateTime, Duration, Effect, Either, Exit, Option, Schedul
 import * as ChatsError from "../../ChatsError.js"
 import { type LimitKey, quotaBackAt, type QuotaState, type ReservingGate } from "../../ChatsLimiter.js"
 import * as ChatsRetry from "../../ChatsRetry.js"
+import { queryParams } from "../../../../core/client/endpoints.js"
+import { isSuccessStatus as isSuccess } from "../../../../core/client/errorBody.js"
+import { leavesOutcomeUnknown } from "../../../../core/client/retryPolicy.js"
 import { quotaStoreFailed } from "../limiter/quotaStoreFailed.js"
 import type { BodyDecoder, RequestInfo } from "./response.js"
 import { quotaStateOf } from "./rateLimit.js"
@@ -45,16 +48,6 @@ export interface CallSpec<A> {
 /** The name of the header that carries the API key. */
 export const apiKeyHeader = "Api-Key"
 
-/** Query parameters, leaving out the absent ones. */
-const queryParams = (params: Readonly<Record<string, string | number | undefined>>): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const key in params) {
-    const value = params[key]
-    if (value !== undefined) out[key] = String(value)
-  }
-  return out
-}
-
 /** Records an event on the current span and logs it at debug level (with no secret: only names and numbers). */
 const note = (event: string, attributes: Record<string, string | number>): Effect.Effect<void> =>
   Effect.zipRight(
@@ -71,12 +64,6 @@ const failureTag = (cause: Cause.Cause<{ readonly _tag: string }>): string =>
     onNone: () => Cause.isInterruptedOnly(cause) ? "interrupted" : "defect",
     onSome: (error) => error._tag
   })
-
-/** Failures of a send after which the message may or may not have been posted. */
-const leavesOutcomeUnknown = (error: ChatsError.ChatsClientError): boolean =>
-  ChatsRetry.isTransient(error) || (error._tag === "UnexpectedStatusError" && error.status >= 500)
-
-const isSuccess = (status: number): boolean => status >= 200 && status < 300
 
 /** The redacted header names with `Api-Key` among them. */
 const withApiKeyRedacted = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>

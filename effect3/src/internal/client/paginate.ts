@@ -1,21 +1,11 @@
 /**
- * Lazy page-by-page streams over the market's forward-only page tokens.
+ * Lazy page-by-page streams over the market's forward-only page tokens (the loop check is
+ * `core/client/pageTokens.ts`).
  */
 import { Chunk, Effect, Option, Stream } from "effect"
+import { firstPage, nextPage, type PageCursor } from "../../../../core/client/pageTokens.js"
 import { PageTokenLoopError } from "../../ChatsError.js"
 import type { Operation } from "../../ChatsError.js"
-
-/** What the stream knows between two pages. */
-interface Cursor {
-  /** The token of the page to fetch next; undefined for the first page. */
-  readonly pageToken: string | undefined
-  /** Every token handed out so far. */
-  readonly seen: Set<string>
-  /** How many pages were read. */
-  readonly pagesRead: number
-  /** Set when the last page handed back a token already seen. */
-  readonly repeated: string | undefined
-}
 
 /** A page as the market shapes it: items and an optional next-page token. */
 export interface Page<Item> {
@@ -36,9 +26,7 @@ export const paginate = <Item, E, R>(
 ): Stream.Stream<Item, E | PageTokenLoopError, R> =>
   // suspended so that each run of the stream starts with its own set of seen tokens
   Stream.suspend(() =>
-    Stream.paginateChunkEffect<Cursor, Item, E | PageTokenLoopError, R>(
-    { pageToken: undefined, seen: new Set(), pagesRead: 0, repeated: undefined },
-    (cursor) => {
+    Stream.paginateChunkEffect<PageCursor, Item, E | PageTokenLoopError, R>(firstPage(), (cursor) => {
       if (cursor.repeated !== undefined) {
         return Effect.fail(
           new PageTokenLoopError({ operation, pageToken: cursor.repeated, pagesRead: cursor.pagesRead })
@@ -46,15 +34,7 @@ export const paginate = <Item, E, R>(
       }
       return Effect.map(fetchPage(cursor.pageToken), (page) => {
         const items = Chunk.unsafeFromArray(page.items)
-        const token = page.nextPageToken
-        if (token === undefined) return [items, Option.none()]
-        const repeated = cursor.seen.has(token) ? token : undefined
-        cursor.seen.add(token)
-        return [
-          items,
-          Option.some({ pageToken: token, seen: cursor.seen, pagesRead: cursor.pagesRead + 1, repeated })
-        ]
+        return [items, Option.fromNullable(nextPage(cursor, page.nextPageToken))]
       })
-    }
-  )
+    })
   )

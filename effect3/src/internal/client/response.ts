@@ -5,6 +5,7 @@ import type { HttpClientResponse } from "@effect/platform"
 import { Either, ParseResult, Schema } from "effect"
 import * as ChatsError from "../../ChatsError.js"
 import { ApiError } from "../../ChatsSchema.js"
+import { apiErrorsOfText, isSuccessStatus as isSuccess } from "../../../../core/client/errorBody.js"
 import { describeIssue } from "./issues.js"
 import { classifyRateLimit, parseRateLimitHeaders } from "./rateLimit.js"
 
@@ -15,37 +16,13 @@ export interface RequestInfo {
   readonly path: string
 }
 
-/** Parses JSON without throwing: undefined for a body that is not JSON. */
-const parseJsonSafe = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-/** The `errors` list of an error body, keeping only well-formed entries; a missing, null or non-JSON body gives none. */
-const errorsOfBody = (body: unknown): ReadonlyArray<ApiError> => {
-  if (typeof body !== "object" || body === null) return []
-  const errors = (body as { readonly errors?: unknown }).errors
-  if (!Array.isArray(errors)) return []
-  const out: Array<ApiError> = []
-  for (const e of errors) {
-    if (typeof e === "object" && e !== null && typeof (e as { code?: unknown }).code === "string") {
-      const { code, message } = e as { code: string; message?: unknown }
-      out.push(new ApiError(typeof message === "string" ? { code, message } : { code }, { disableValidation: true }))
-    }
-  }
-  return out
-}
-
 /** The typed error for a non-2xx answer, from its status, body text and headers. */
 const statusError = (
   info: RequestInfo,
   response: HttpClientResponse.HttpClientResponse,
   bodyText: string
 ): ChatsError.HttpStatusError => {
-  const errors = errorsOfBody(bodyText === "" ? undefined : parseJsonSafe(bodyText))
+  const errors = apiErrorsOfText(bodyText).map((entry) => new ApiError(entry, { disableValidation: true }))
   const rateLimit = parseRateLimitHeaders(response.headers)
   const props: ChatsError.HttpErrorProps = {
     operation: info.operation,
@@ -66,7 +43,7 @@ const statusError = (
     case 404:
       return new ChatsError.NotFoundError(props, opts)
     case 420:
-      return new ChatsError.RateLimitError({ ...props, kind: classifyRateLimit(errors, rateLimit) }, opts)
+      return new ChatsError.RateLimitError({ ...props, kind: classifyRateLimit(errors, rateLimit?.remaining) }, opts)
     case 500:
       return new ChatsError.InternalServerError(props, opts)
     default:
@@ -123,8 +100,6 @@ export const decodeResultText = <A, I>(
       : Either.left({ reason: "mismatch", description: describeIssue(decoded.left) })
   }
 }
-
-const isSuccess = (status: number): boolean => status >= 200 && status < 300
 
 /**
  * A decoder for an operation whose success body is `{ result: A }`: checks the status, then

@@ -1,8 +1,9 @@
 /**
- * The in-memory gate: a fair counting semaphore per business and API, kept only while a request of
- * that business is in flight or waiting.
+ * The in-memory gate: the fair semaphores of `core/limiter/fifoSlots.ts`, one per business and API,
+ * behind the `Gate` interface.
  */
 import { Effect } from "effect"
+import { type FifoSlots, gateKey, SlotTable } from "../../../../core/limiter/fifoSlots.js"
 import type { Gate, LimitKey } from "../../ChatsLimiter.js"
 
 /** Notes on the current span and in the debug log that a request waits for a slot. */
@@ -14,69 +15,29 @@ export const noteQueued = (key: LimitKey): Effect.Effect<void> =>
     )
   )
 
-/** A fair counting semaphore: a released slot goes straight to the longest waiter. */
-class FifoSlots {
-  private inFlight = 0
-  private readonly waiters: Array<{ readonly resume: () => void; handed: boolean }> = []
-
-  constructor(private readonly max: number, private readonly onIdle: () => void) {}
-
-  /** Waits for a slot; interruptible while waiting, and a slot handed over at that moment is passed on. */
-  readonly acquire: Effect.Effect<void> = Effect.async<void>((resume) => {
-    if (this.inFlight < this.max && this.waiters.length === 0) {
-      this.inFlight++
+/** Waits for a slot; interruptible while waiting, and a slot handed over at that moment is passed on. */
+const acquire = (slots: FifoSlots): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
+    if (slots.tryTake()) {
       resume(Effect.void)
       return
     }
-    const waiter = { resume: () => resume(Effect.void), handed: false }
-    this.waiters.push(waiter)
-    return Effect.sync(() => {
-      if (waiter.handed) this.releaseUnsafe()
-      else this.waiters.splice(this.waiters.indexOf(waiter), 1)
-    })
+    const waiter = slots.wait(() => resume(Effect.void))
+    return Effect.sync(() => slots.cancel(waiter))
   })
-
-  /** Hands the slot to the next waiter, or frees it (and tells when nothing is left in flight). */
-  releaseUnsafe(): void {
-    const next = this.waiters.shift()
-    if (next === undefined) {
-      this.inFlight--
-      if (this.inFlight === 0) this.onIdle()
-    } else {
-      next.handed = true
-      next.resume()
-    }
-  }
-
-  readonly release: Effect.Effect<void> = Effect.sync(() => this.releaseUnsafe())
-
-  /** Whether a new request would have to wait. */
-  get full(): boolean {
-    return this.inFlight >= this.max || this.waiters.length > 0
-  }
-}
 
 /** An in-memory gate of `maxInFlight` slots per business and API, and how many businesses it holds state for. */
 export const makeTrackedMemoryGate = (maxInFlight: number): { readonly gate: Gate; readonly tracked: () => number } => {
-  const slots = new Map<string, FifoSlots>()
-  const slotsOf = (key: LimitKey): FifoSlots => {
-    const id = `${key.businessId} ${key.api}`
-    let s = slots.get(id)
-    if (s === undefined) {
-      s = new FifoSlots(maxInFlight, () => slots.delete(id))
-      slots.set(id, s)
-    }
-    return s
-  }
+  const table = new SlotTable(maxInFlight)
   return {
-    tracked: () => slots.size,
+    tracked: () => table.size,
     gate: {
       withPermit: (key) => (effect) =>
         Effect.uninterruptibleMask((restore) => {
-          const s = slotsOf(key)
+          const slots = table.slotsOf(gateKey(key.businessId, key.api))
           return Effect.zipRight(
-            restore(s.full ? Effect.zipRight(noteQueued(key), s.acquire) : s.acquire),
-            Effect.ensuring(restore(effect), s.release)
+            restore(slots.full ? Effect.zipRight(noteQueued(key), acquire(slots)) : acquire(slots)),
+            Effect.ensuring(restore(effect), Effect.sync(() => slots.release()))
           )
         })
     }

@@ -4,7 +4,7 @@
  * server no longer knows it: see `connection.ts`).
  */
 import { createHash } from "node:crypto"
-import { resetMarginMillis } from "../limiter/quotaState.js"
+import { resetMarginMillis } from "../../../../core/limiter/quotaState.js"
 
 /** A script and the SHA-1 that `EVALSHA` names it by. */
 export interface Script {

@@ -1,0 +1,294 @@
+/**
+ * One call of an operation, end to end: queue at the gate, take a unit of the quota (or wait out a
+ * spent one), send with a timeout, remember the quota, decode, keep secrets out of errors, mark
+ * unknown outcomes of sends, and retry what is safe to retry.
+ *
+ * What does not change from call to call is made once: per client (the header set, the base URL, the
+ * limits) and per operation (the span's name, the retry policy with its gate, the decoder). A call
+ * makes its request, its span and the rest of its setting before the slot at the gate is taken; the
+ * slot is held for the exchange only (the request and the reading of its answer's body).
+ */
+import { Cause, Clock, Data, DateTime, Duration, Effect, Exit, Option, Result, Schedule } from "effect"
+import { FetchHttpClient, Headers, HttpBody, HttpClient, HttpClientRequest, type HttpClientResponse, UrlParams } from "effect/http"
+import { endpointPath, endpoints, queryParams } from "../../../../core/client/endpoints.js"
+import { isSuccessStatus } from "../../../../core/client/errorBody.js"
+import { quotaStateOf } from "../../../../core/client/rateLimit.js"
+import { isIdempotent, isSafeToRetry, leavesOutcomeUnknown } from "../../../../core/client/retryPolicy.js"
+import * as ChatsError from "../../ChatsError.js"
+import { type LimitKey, quotaBackAt, type QuotaState, type ReservingGate } from "../../ChatsLimiter.js"
+import type * as ChatsRetry from "../../ChatsRetry.js"
+import { ApiError } from "../../ChatsSchema.js"
+import { quotaStoreFailed } from "../limiter/quotaStoreFailed.js"
+import type { AnswerParts, BodyDecoder, RequestInfo } from "./response.js"
+import { toTransportError } from "./transportError.js"
+
+/** The name of the header that carries the API key. */
+export const apiKeyHeader = "Api-Key"
+
+/** What every call of one client shares, made once when the client is built. */
+export interface CallContext {
+  readonly httpClient: HttpClient.HttpClient
+  readonly baseUrl: string
+  /** The headers of every request: the credential and `Accept: application/json`. */
+  readonly headers: Headers.Headers
+  /** The credential values, removed from any text an error carries. */
+  readonly secrets: ReadonlyArray<string>
+  readonly schedule: ChatsRetry.RetrySchedule | false
+  /** The gate and the quota store, as one (see `limitsOf`). */
+  readonly limits: ReservingGate
+  readonly requestTimeout: Duration.Duration
+  readonly quotaWaitBudgetMillis: number
+}
+
+/** What a call sends: the business, the query and the body (the method and path come from its operation). */
+export interface CallRequest {
+  readonly businessId: number
+  /** The chat the call is about, for the span; it goes in the query where the operation has it. */
+  readonly chatId?: number | undefined
+  readonly query: Readonly<Record<string, string | number | undefined>>
+  readonly body: HttpBody.HttpBody
+}
+
+/** Records an event on the current span and logs it at debug level (with no secret: only names and numbers). */
+const note = (event: string, attributes: Record<string, string | number>): Effect.Effect<void> =>
+  Effect.andThen(
+    Effect.catch(
+      Effect.flatMap(Effect.currentSpan, (span) =>
+        Effect.map(Clock.currentTimeNanos, (now) => span.event(event, now, attributes))),
+      () => Effect.void
+    ),
+    Effect.logDebug(`ChatsClient: ${event}`).pipe(Effect.annotateLogs(attributes))
+  )
+
+/** The tag of the error a call failed with, or `interrupted` / `defect`. */
+const failureTag = (cause: Cause.Cause<{ readonly _tag: string }>): string =>
+  Option.match(Cause.findErrorOption(cause), {
+    onNone: () => Cause.hasInterruptsOnly(cause) ? "interrupted" : "defect",
+    onSome: (error) => error._tag
+  })
+
+/** Notes a call's outcome on its span: `success` or the tag of its error. */
+const noteOutcome = (exit: Exit.Exit<unknown, { readonly _tag: string }>): Effect.Effect<void> =>
+  Effect.annotateCurrentSpan("outcome", Exit.isSuccess(exit) ? "success" : failureTag(exit.cause))
+
+/** The redacted header names with `Api-Key` among them (the same array for the same input, so it is made once). */
+const withApiKeyRedacted = (() => {
+  let input: ReadonlyArray<string | RegExp> | undefined
+  let output: ReadonlyArray<string | RegExp> = []
+  return (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> => {
+    if (names !== input) {
+      input = names
+      output = Headers.isRedactedName(apiKeyHeader, names) ? names : [...names, apiKeyHeader]
+    }
+    return output
+  }
+})()
+
+/**
+ * The fetch options of a call: `fetch` does not follow redirects, which would carry the `Api-Key`
+ * header to whatever host the redirect names (the Node transports never follow redirects; a 3xx
+ * then reaches the caller as an `UnexpectedStatusError`).
+ */
+const noRedirects: Effect.Effect<globalThis.RequestInit> = (() => {
+  const manual: globalThis.RequestInit = { redirect: "manual" }
+  return Effect.map(
+    Effect.serviceOption(FetchHttpClient.RequestInit),
+    (init) => Option.isNone(init) ? manual : { ...init.value, redirect: "manual" }
+  )
+})()
+
+/**
+ * Runs a call with the settings every call has: `Api-Key` redacted wherever headers are shown (logs,
+ * the HTTP client's span), no trace propagation headers to the market, and no redirects followed by `fetch`.
+ */
+const inCallSettings = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  effect.pipe(
+    Effect.provideServiceEffect(FetchHttpClient.RequestInit, noRedirects),
+    Effect.provideService(HttpClient.TracerPropagationEnabled, false),
+    Effect.updateService(Headers.CurrentRedactedNames, withApiKeyRedacted)
+  )
+
+/**
+ * The retry policy of an operation over the user's schedule: a failure that is not safe to retry for
+ * the operation ends the retries before the schedule is stepped (so the schedule never sees it), and
+ * each retry the schedule decides on is recorded as a `retry` event (none when it gives up).
+ */
+const retryPolicy = (
+  schedule: ChatsRetry.RetrySchedule,
+  operation: ChatsError.Operation
+): Schedule.Schedule<unknown, ChatsError.ChatsClientError> =>
+  Schedule.fromStep(Effect.map(Schedule.toStep(schedule), (step) => (now: number, error: ChatsError.ChatsClientError) =>
+    isSafeToRetry(operation, error)
+      ? Effect.tap(step(now, error), () => note("retry", { operation, error: error._tag }))
+      : Cause.done()))
+
+/** Inside one call: the quota store said the quota is spent until `state.resetsAt`. */
+class QuotaSpent extends Data.TaggedError("QuotaSpent")<{ readonly state: QuotaState }> {}
+
+/** An answer, its body and the quota it reported. */
+interface Answer extends AnswerParts {
+  readonly quota: QuotaState | undefined
+}
+
+/** An answer as read from its response. */
+const answerOf = (response: HttpClientResponse.HttpClientResponse, text: string): Answer => ({
+  status: response.status,
+  headers: response.headers,
+  text,
+  quota: quotaStateOf(response.headers)
+})
+
+/** The quota an answer reported. */
+const reportedQuota = (answer: Answer): QuotaState | undefined => answer.quota
+
+/** The error of a call refused before sending: the quota is spent until a reset past the wait budget. */
+const quotaRefusal = (info: RequestInfo, state: QuotaState): ChatsError.RateLimitError => {
+  const resetsAt = DateTime.makeUnsafe(state.resetsAt)
+  return new ChatsError.RateLimitError({
+    ...info,
+    status: 420,
+    kind: "quota",
+    errors: [
+      new ApiError({
+        code: "QUOTA_SPENT",
+        message: `not sent: the quota of ${info.operation} is spent until ${DateTime.formatIso(resetsAt)}`
+      }, { disableChecks: true })
+    ],
+    rateLimit: new ChatsError.RateLimitInfo({
+      remaining: 0,
+      resetsAt,
+      ...(state.limit === undefined ? {} : { limit: state.limit })
+    }, { disableChecks: true })
+  }, { disableChecks: true })
+}
+
+/**
+ * The caller of one operation, made once per client and operation: its span, its retry policy and its
+ * decoder are ready; each call only builds its request.
+ */
+export const makeOperation = <A>(
+  ctx: CallContext,
+  operation: ChatsError.Operation,
+  decoder: BodyDecoder<A>
+): (request: CallRequest) => Effect.Effect<A, ChatsError.ChatsClientError> => {
+  const endpoint = endpoints[operation]
+  const method = endpoint.method
+  const policy = ctx.schedule === false ? undefined : retryPolicy(ctx.schedule, operation)
+  const idempotent = isIdempotent(operation)
+  const timeoutMillis = Duration.toMillis(ctx.requestTimeout)
+  const traced = Effect.withSpan(
+    `ChatsClient.${operation}`,
+    (request: CallRequest) => ({
+      kind: "client",
+      attributes: request.chatId === undefined
+        ? { "yandex_market.business_id": request.businessId }
+        : { "yandex_market.business_id": request.businessId, "yandex_market.chat_id": request.chatId }
+    }),
+    { captureStackTrace: false }
+  )
+
+  return (callRequest) => {
+    const path = endpointPath(callRequest.businessId, endpoint)
+    const info: RequestInfo = { operation, method, path }
+    const key: LimitKey = { api: ctx.baseUrl, businessId: callRequest.businessId }
+    const bodiless = HttpClientRequest.makeWith(
+      method,
+      ctx.baseUrl + path,
+      UrlParams.fromInput(queryParams(callRequest.query)),
+      Option.none(),
+      ctx.headers,
+      HttpBody.empty
+    )
+    // the body's Content-Type and Content-Length join the client's headers
+    const request = callRequest.body._tag === "Empty" ? bodiless : HttpClientRequest.setBody(bodiless, callRequest.body)
+
+    /**
+     * The request and its answer's body. The status decides: the body of a non-2xx answer that cannot
+     * be read, or does not end within the timeout, is empty (the error then has no `errors`), and so is
+     * that of a 2xx answer to an operation without a result.
+     */
+    const exchange: Effect.Effect<Answer, ChatsError.ChatsClientError> = Effect.suspend(() => {
+      /** An answer whose status decides on its own, once its headers have come. */
+      let decided: HttpClientResponse.HttpClientResponse | undefined
+      return ctx.httpClient.execute(request).pipe(
+        Effect.flatMap((response) => {
+          if (isSuccessStatus(response.status) && !decoder.lenient) {
+            return Effect.map(response.text, (text) => answerOf(response, text))
+          }
+          decided = response
+          return Effect.map(Effect.orElseSucceed(response.text, () => ""), (text) => answerOf(response, text))
+        }),
+        Effect.timeoutOrElse({
+          duration: ctx.requestTimeout,
+          orElse: () =>
+            decided === undefined
+              ? Effect.fail(new ChatsError.RequestTimeoutError({ ...info, timeoutMillis }, { disableChecks: true }))
+              : Effect.succeed(answerOf(decided, ""))
+        }),
+        Effect.catchTag("HttpClientError", (error) => Effect.fail(toTransportError(info, error, ctx.secrets)))
+      )
+    })
+
+    /**
+     * Takes a unit of the quota with `reservation`, then exchanges: a spent quota fails with `QuotaSpent`;
+     * a store that cannot answer lets the request go.
+     */
+    const reserveThenExchange = (
+      reservation: Effect.Effect<Option.Option<QuotaState>, ChatsError.LimiterUnavailableError>
+    ): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> =>
+      Effect.flatMap(
+        Effect.catch(reservation, (error) => Effect.as(quotaStoreFailed(error), Option.none<QuotaState>())),
+        (state): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> =>
+          Option.isNone(state) ? exchange : Effect.fail(new QuotaSpent({ state: state.value }))
+      )
+
+    /** Decodes an answer's body. */
+    const decode = (answer: Answer): Effect.Effect<A, ChatsError.ChatsClientError> =>
+      Effect.fromResult(decoder.decode(info, answer))
+
+    /**
+     * One exchange at the gate, then its decoding. The quota is checked once the slot is taken and the
+     * answer's quota recorded (a gate kept beside the client's quota store does both with the slot, in
+     * the same steps as taking and freeing it).
+     */
+    const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> = Effect.flatMap(
+      ctx.limits.withPermit(key, operation)(reserveThenExchange, reportedQuota),
+      decode
+    )
+
+    /**
+     * A spent quota: wait for its reset within the budget and go again, or refuse at once. The refusal
+     * is a success of the attempt (`Result.fail`), so that no retry schedule sees it.
+     */
+    type Attempt = Effect.Effect<Result.Result<A, ChatsError.RateLimitError>, ChatsError.ChatsClientError>
+    const waitOrRefuse = ({ state }: QuotaSpent): Attempt =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const wait = quotaBackAt(state.resetsAt) - now
+        if (wait <= 0) return attempt
+        if (wait <= ctx.quotaWaitBudgetMillis) {
+          return Effect.andThen(
+            note("quota wait", { operation, waitMillis: wait }),
+            Effect.andThen(Effect.sleep(wait), attempt)
+          )
+        }
+        return Effect.succeed(Result.fail(quotaRefusal(info, state)))
+      })
+    const attempt: Attempt = once.pipe(
+      Effect.map((a): Result.Result<A, ChatsError.RateLimitError> => Result.succeed(a)),
+      Effect.catchTag("QuotaSpent", waitOrRefuse)
+    )
+
+    const safeAttempt = idempotent ? attempt : Effect.mapError(
+      attempt,
+      (error) => leavesOutcomeUnknown(error) ? new ChatsError.DeliveryUnknownError({ ...info, cause: error }) : error
+    )
+
+    /** The retries: the policy decides over the failures that are safe to retry (see `retryPolicy`). */
+    const retried: Effect.Effect<A, ChatsError.ChatsClientError> = Effect.flatMap(
+      policy === undefined ? safeAttempt : Effect.retry(safeAttempt, policy),
+      Effect.fromResult
+    )
+
+    return traced(inCallSettings(Effect.onExit(retried, noteOutcome)), callRequest)
+  }
+}
