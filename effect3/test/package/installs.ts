@@ -6,7 +6,7 @@
  * program in every install: where the install has the peers the program must work; where one is
  * missing it must fail with the package's own error, which names each missing package and the
  * command that installs it. scripts/install-size.ts measures every install from the registry, and
- * scripts/smoke.ts runs the bare client's program on Node, Bun and Deno.
+ * scripts/smoke.mjs (at the repository root) runs the bare client's program on Node, Bun and Deno.
  *
  * A new optional part is one more entry here (and its peer in package.json and src/internal/peers.ts).
  */
