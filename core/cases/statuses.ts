@@ -31,6 +31,7 @@ export const statusCases: ReadonlyArray<{ readonly status: number; readonly tag:
   { status: 404, tag: "NotFoundError" },
   { status: 420, tag: "RateLimitError" },
   { status: 500, tag: "InternalServerError" },
+  { status: 302, tag: "UnexpectedStatusError" },
   { status: 405, tag: "UnexpectedStatusError" },
   { status: 415, tag: "UnexpectedStatusError" },
   { status: 423, tag: "UnexpectedStatusError" },

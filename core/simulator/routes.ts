@@ -388,19 +388,25 @@ const serve = (env: Env, exchange: Omit<Exchange, "params">): Served | Promise<S
 
 /**
  * The simulator's request listener. A request whose client leaves before its answer is
- * abandoned at its next wait; one that fails unexpectedly is answered 500 without a body.
+ * abandoned at its next wait; one that fails unexpectedly (or whose answer cannot be written)
+ * is answered 500 without a body.
  */
 export const makeListener = (env: Env) => (request: Http.IncomingMessage, response: Http.ServerResponse): void => {
   const controller = new AbortController()
   response.on("close", () => {
     if (!response.writableEnded) controller.abort()
   })
-  new Promise<Served>((resolve) => resolve(serve(env, { request, response, signal: controller.signal }))).then(
-    (served) => {
-      if (served !== undefined && !controller.signal.aborted) writeReply(request, response, served)
-    },
-    () => {
+  const answer = (served: Served) => {
+    if (served !== undefined && !controller.signal.aborted) writeReply(request, response, served)
+  }
+  const fail = () => {
+    try {
       if (!controller.signal.aborted) writeReply(request, response, emptyReply(500))
+    } catch {
+      response.destroy()
     }
-  )
+  }
+  new Promise<Served>((resolve) => resolve(serve(env, { request, response, signal: controller.signal })))
+    .then(answer)
+    .catch(fail)
 }

@@ -1,121 +1,33 @@
 /**
- * Section 2: memory of a long stream. `streamChatHistory` over one chat of N messages (pages of
- * 100, served by the simulator in the bench server's process), consumed one message at a time,
- * over `NodeHttpClient.layerUndici`.
+ * Section 2 for the Effect 3 edition: memory of a long stream, over the shared run of the repository's
+ * `bench/streamMemory.ts`: `streamChatHistory` over one chat of N messages (pages of 100), consumed one
+ * message at a time (`Stream.runForEach`), over `NodeHttpClient.layerUndici`.
  *
  *   node --import tsx bench/memory.ts --messages 100000
- *
- * One run per process (the runner starts a fresh process per run). Before the stream: a warm-up
- * stream of 10,000 messages, then a full GC and the baseline. During the stream: `heapUsed` and RSS
- * after every page (100 messages), and a full GC every 10,000 messages (at both lengths, so that
- * peaks are read over the same stretch) to read the heap that is actually retained. Reported: peak
- * heap growth (no forced GC), retained heap growth (after GC, the largest reading), peak RSS growth,
- * and the time taken (without the forced GCs).
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, Layer, ManagedRuntime, Redacted, Stream } from "effect"
+import { memoryMain } from "../../bench/streamMemory.js"
 import { ChatsClient } from "../src/index.js"
-import { args, connectServer, gc, report } from "./lib.js"
 
-export interface MemoryResult {
-  readonly messages: number
-  readonly peakHeapGrowthMB: number
-  readonly retainedHeapGrowthMB: number
-  readonly peakRssGrowthMB: number
-  readonly baselineHeapMB: number
-  /** Heap growth after a full GC every 10,000 messages. */
-  readonly retainedReadingsMB: ReadonlyArray<number>
-  /** Time of the stream, without the forced GCs. */
-  readonly wallMs: number
-  readonly cpuMs: number
-}
+export type { MemoryResult } from "../../bench/streamMemory.js"
 
-const MB = 1024 * 1024
-
-const main = async () => {
-  const options = args()
-  const messages = Number(options.get("messages") ?? 10_000)
-  const server = await connectServer()
-  try {
-    const long = server.info.longChats[String(messages)]
-    const warm = server.info.longChats["10000"]
-    if (long === undefined || warm === undefined) throw new Error(`no chat of ${messages} messages in the bench server`)
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await memoryMain((baseUrl, apiKey) => {
     const runtime = ManagedRuntime.make(
-      ChatsClient.layer({ apiKey: Redacted.make(long.apiKey), baseUrl: server.info.simulatorUrl }).pipe(
-        Layer.provide(NodeHttpClient.layerUndici)
-      )
+      ChatsClient.layer({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(Layer.provide(NodeHttpClient.layerUndici))
     )
-    // the warm-up business has its own key
-    const warmRuntime = ManagedRuntime.make(
-      ChatsClient.layer({ apiKey: Redacted.make(warm.apiKey), baseUrl: server.info.simulatorUrl }).pipe(
-        Layer.provide(NodeHttpClient.layerUndici)
-      )
-    )
-    const drain = (rt: typeof runtime, chat: { businessId: number; chatId: number }, onMessage: (i: number) => void) =>
-      rt.runPromise(Effect.flatMap(ChatsClient.ChatsClient, (client) => {
-        let i = 0
-        return Stream.runForEach(
-          client.streamChatHistory({ businessId: chat.businessId, chatId: chat.chatId, limit: 100 }),
-          () => Effect.sync(() => onMessage(++i))
-        ).pipe(Effect.as(i))
-      }))
-
-    await drain(warmRuntime, warm, () => {})
-    await warmRuntime.dispose()
-    await runtime.runPromise(Effect.void)
-    gc()
-    gc()
-    const base = process.memoryUsage()
-    let peakHeap = base.heapUsed
-    let peakRss = base.rss
-    let retained = base.heapUsed
-    const readings: Array<number> = []
-    // a full GC every 10,000 messages, whatever the length, so that the peaks are read over the same stretch
-    const every = Math.min(10_000, messages)
-    const cpu0 = process.cpuUsage()
-    const t0 = performance.now()
-    let seen = 0
-    // the forced GCs are the benchmark's, not the client's: their time is taken out
-    let gcCpuMs = 0
-    let gcWallMs = 0
-    await drain(runtime, long, (i) => {
-      seen = i
-      if (i % 100 === 0) {
-        const m = process.memoryUsage()
-        if (m.heapUsed > peakHeap) peakHeap = m.heapUsed
-        if (m.rss > peakRss) peakRss = m.rss
-      }
-      if (i % every === 0) {
-        const g0 = process.cpuUsage()
-        const w0 = performance.now()
-        gc()
-        const used = process.memoryUsage().heapUsed
-        readings.push((used - base.heapUsed) / MB)
-        const g = process.cpuUsage(g0)
-        gcCpuMs += (g.user + g.system) / 1000
-        gcWallMs += performance.now() - w0
-        if (used > retained) retained = used
-      }
-    })
-    const wallMs = performance.now() - t0 - gcWallMs
-    const cpu = process.cpuUsage(cpu0)
-    if (seen !== messages) throw new Error(`streamed ${seen} messages, expected ${messages}`)
-    await runtime.dispose()
-    const result: MemoryResult = {
-      messages,
-      peakHeapGrowthMB: (peakHeap - base.heapUsed) / MB,
-      retainedHeapGrowthMB: (retained - base.heapUsed) / MB,
-      peakRssGrowthMB: (peakRss - base.rss) / MB,
-      baselineHeapMB: base.heapUsed / MB,
-      retainedReadingsMB: readings,
-      wallMs,
-      cpuMs: (cpu.user + cpu.system) / 1000 - gcCpuMs
+    return {
+      drain: (chat, onMessage) =>
+        runtime.runPromise(Effect.flatMap(ChatsClient.ChatsClient, (client) => {
+          let i = 0
+          return Stream.runForEach(
+            client.streamChatHistory({ businessId: chat.businessId, chatId: chat.chatId, limit: 100 }),
+            () => Effect.sync(() => onMessage(++i))
+          ).pipe(Effect.andThen(Effect.sync(() => i)))
+        })),
+      ready: () => runtime.runPromise(Effect.void),
+      dispose: () => runtime.dispose()
     }
-    report(result)
-    if (process.env["BENCH_SERVER"] === undefined) console.log(result)
-  } finally {
-    await server.close()
-  }
+  })
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) await main()

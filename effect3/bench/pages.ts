@@ -1,7 +1,8 @@
 /**
- * Section 1: the cost of one decoded page, history (100 messages) and chats (20 chats), per client.
+ * Section 1: the cost of one decoded page, history (100 messages) and chats (20 chats), per client:
+ * the Effect 3 edition's rows over the shared rounds of the repository's `bench/pageRounds.ts`.
  *
- *   node --import tsx bench/pages.ts [--rounds 7] [--pages 300] [--only ROW[,ROW]] [--skip-floor] [--kind history|chats]
+ *   node --import tsx bench/pages.ts [--rounds 7] [--pages 300] [--warmup 600] [--only ROW[,ROW]] [--skip-floor] [--kind history|chats]
  *
  * Every row fetches the same fixed page from the bench server (another process) N times in a
  * row, sequentially, and decodes it; the figure is the client process's CPU time (user + system,
@@ -13,82 +14,20 @@ import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } fr
 import { NodeHttpClient } from "@effect/platform-node"
 import Undici from "@effect/platform-node/Undici"
 import { Effect, Layer, ManagedRuntime, Redacted, Schema } from "effect"
+import { createRequire } from "node:module"
+import { fetchRow, itemsOfJson, type Kind, pagesMain, pageUrl, type Row, undiciRow } from "../../bench/pageRounds.js"
+import type { ServerInfo } from "../../bench/lib.js"
 import { ChatsClient, ChatsSchema } from "../src/index.js"
-import { args, connectServer, measure, progress, report, type Sample, type ServerInfo, spread } from "./lib.js"
 
-/** Which page a row fetches. */
-export type Kind = "history" | "chats"
+export type { Kind, PagesResult, RowResult } from "../../bench/pageRounds.js"
 
-/** One way of fetching and decoding a page. */
-interface Row {
-  readonly name: string
-  readonly label: string
-  /** Prepares the row; the returned function fetches and decodes `n` pages and returns the items seen. */
-  readonly setup: (info: ServerInfo, kind: Kind) => Promise<{ readonly run: (n: number) => Promise<number>; readonly close: () => Promise<void> }>
-}
-
-/** What the market's endpoints take: the query and the (empty) JSON filter body. */
-const target = (info: ServerInfo, kind: Kind) => {
-  const path = kind === "history" ? info.fixed.historyPath : info.fixed.chatsPath
-  const query = kind === "history" ? "?chatId=10001&limit=100" : "?limit=20"
-  return { url: `${info.fixedUrl}${path}${query}` }
-}
+const target = (info: ServerInfo, kind: Kind) => ({ url: pageUrl(info, kind) })
 
 const HistoryBody = Schema.Struct({ result: ChatsSchema.ChatHistoryPage })
 const ChatsBody = Schema.Struct({ result: ChatsSchema.ChatsPage })
 
-/** Counts the items of a parsed body, so that nothing is optimised away. */
-const itemsOfJson = (kind: Kind, json: unknown): number => {
-  const result = (json as { result: { messages?: Array<unknown>; chats?: Array<unknown> } }).result
-  return (kind === "history" ? result.messages : result.chats)!.length
-}
-
-/**
- * The floor: `undici.request` and `JSON.parse`, with the same undici as `NodeHttpClient.layerUndici`
- * (`@effect/platform-node/Undici`) and its global dispatcher.
- */
-const undiciRow: Row = {
-  name: "undici",
-  label: "undici.request + JSON.parse (floor)",
-  setup: async (info, kind) => {
-    const { url } = target(info, kind)
-    const headers = { "api-key": info.apiKey, "content-type": "application/json", accept: "application/json" }
-    return {
-      run: async (n) => {
-        let items = 0
-        for (let i = 0; i < n; i++) {
-          const response = await Undici.request(url, { method: "POST", headers, body: "{}" })
-          if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`)
-          items += itemsOfJson(kind, JSON.parse(await response.body.text()))
-        }
-        return items
-      },
-      close: async () => {}
-    }
-  }
-}
-
-/** `fetch` and `JSON.parse`. */
-const fetchRow: Row = {
-  name: "fetch",
-  label: "fetch + JSON.parse",
-  setup: async (info, kind) => {
-    const { url } = target(info, kind)
-    const headers = { "api-key": info.apiKey, "content-type": "application/json", accept: "application/json" }
-    return {
-      run: async (n) => {
-        let items = 0
-        for (let i = 0; i < n; i++) {
-          const response = await fetch(url, { method: "POST", headers, body: "{}" })
-          if (response.status !== 200) throw new Error(`HTTP ${response.status}`)
-          items += itemsOfJson(kind, JSON.parse(await response.text()))
-        }
-        return items
-      },
-      close: async () => {}
-    }
-  }
-}
+/** The version of the undici that `NodeHttpClient.layerUndici` uses. */
+const undiciVersion = (createRequire(import.meta.url)("undici/package.json") as { version: string }).version
 
 /** Runs `n` sequential calls of `one` inside one Effect program, over a prebuilt runtime. */
 const effectRow = <R, E>(
@@ -154,7 +93,7 @@ const libraryLayer = (transport: Layer.Layer<HttpClient.HttpClient>) => (info: S
 
 /** Every row, the floor first. */
 export const rows: ReadonlyArray<Row> = [
-  undiciRow,
+  undiciRow(Undici.request, undiciVersion),
   fetchRow,
   effectRow("effect-fetch", "@effect/platform client + Schema, FetchHttpClient", () => FetchHttpClient.layer, plainPage),
   effectRow("effect-undici", "@effect/platform client + Schema, layerUndici", () => NodeHttpClient.layerUndici, plainPage),
@@ -174,91 +113,4 @@ export const rows: ReadonlyArray<Row> = [
   )
 ]
 
-/** The figures of one row over the rounds. */
-export interface RowResult {
-  readonly name: string
-  readonly label: string
-  /** Per page, in microseconds, one entry per round. */
-  readonly cpuUs: ReadonlyArray<number>
-  readonly wallUs: ReadonlyArray<number>
-  /** CPU per page over the floor's in the same round. */
-  readonly cpuRatio: ReadonlyArray<number>
-}
-
-export interface PagesResult {
-  readonly kind: Kind
-  readonly pages: number
-  readonly rounds: number
-  readonly items: number
-  readonly bytes: number
-  readonly rows: ReadonlyArray<RowResult>
-}
-
-const runKind = async (info: ServerInfo, kind: Kind, selected: ReadonlyArray<Row>, rounds: number, pages: number): Promise<PagesResult> => {
-  const prepared: Array<{ readonly row: Row; readonly run: (n: number) => Promise<number>; readonly close: () => Promise<void> }> = []
-  for (const row of selected) prepared.push({ row, ...(await row.setup(info, kind)) })
-  // warm-up: every row, twice the work of a round, not recorded
-  for (const p of prepared) await p.run(pages * 2)
-  const samples = prepared.map(() => [] as Array<Sample>)
-  let items = 0
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < prepared.length; k++) {
-      const i = (k + round) % prepared.length
-      const sample = await measure(() => prepared[i]!.run(pages))
-      items = sample.value / pages
-      samples[i]!.push(sample)
-    }
-    progress(`  ${kind} round ${round + 1}/${rounds}: ` +
-      prepared.map((p, i) => `${p.row.name} ${(samples[i]!.at(-1)!.cpuMs * 1000 / pages).toFixed(0)}µs`).join(", "))
-  }
-  for (const p of prepared) await p.close()
-  const floor = samples[0]!
-  return {
-    kind,
-    pages,
-    rounds,
-    items,
-    bytes: kind === "history" ? info.fixed.historyBytes : info.fixed.chatsBytes,
-    rows: prepared.map((p, i) => ({
-      name: p.row.name,
-      label: p.row.label,
-      cpuUs: samples[i]!.map((s) => s.cpuMs * 1000 / pages),
-      wallUs: samples[i]!.map((s) => s.wallMs * 1000 / pages),
-      cpuRatio: samples[i]!.map((s, r) => s.cpuMs / floor[r]!.cpuMs)
-    }))
-  }
-}
-
-const main = async () => {
-  const options = args()
-  const rounds = Number(options.get("rounds") ?? 7)
-  const pages = Number(options.get("pages") ?? 300)
-  const only = options.get("only")?.split(",")
-  const kinds = (options.get("kind")?.split(",") ?? ["history", "chats"]) as Array<Kind>
-  // --skip-floor: for profiling one row alone (its ratios are then to itself)
-  const keepFloor = options.get("skip-floor") === undefined
-  const selected = only === undefined ? rows : rows.filter((r, i) => (i === 0 && keepFloor) || only.includes(r.name))
-  const server = await connectServer()
-  try {
-    const results: Array<PagesResult> = []
-    for (const kind of kinds) {
-      progress(`pages: ${kind}, ${rounds} rounds of ${pages} pages per row`)
-      results.push(await runKind(server.info, kind, selected, rounds, pages))
-    }
-    report(results)
-    if (process.env["BENCH_SERVER"] === undefined) {
-      for (const r of results) {
-        console.log(`\n${r.kind}: ${r.items} items, ${r.bytes} bytes`)
-        for (const row of r.rows) {
-          const c = spread(row.cpuUs)
-          const ratio = spread(row.cpuRatio)
-          console.log(`  ${row.label.padEnd(52)} cpu ${c.median.toFixed(0)}µs (${c.min.toFixed(0)}–${c.max.toFixed(0)})  ×${ratio.median.toFixed(2)} (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})  wall ${spread(row.wallUs).median.toFixed(0)}µs`)
-        }
-      }
-    }
-  } finally {
-    await server.close()
-  }
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) await main()
+if (import.meta.url === `file://${process.argv[1]}`) await pagesMain(rows)

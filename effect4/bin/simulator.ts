@@ -5,7 +5,7 @@
  *                        [--latency MS] [--fault KIND[:PROBABILITY]]... [--quota-scale X] [--notify URL]
  */
 import { NodeRuntime } from "@effect/platform-node"
-import { Console, Effect } from "effect"
+import { Cause, Console, Effect, Exit, Runtime } from "effect"
 import { simulatorArgs, simulatorBanner } from "../../core/simulator/index.js"
 import * as Simulator from "../src/Simulator.js"
 
@@ -17,4 +17,8 @@ const main = Effect.gen(function*() {
   return yield* Effect.never
 })
 
-main.pipe(Effect.provide(Simulator.layer(args.options)), NodeRuntime.runMain)
+/** Ctrl+C is how the server is meant to stop: exit 0 then (as the Effect 3 edition's does), not 130. */
+const stopCleanly: Runtime.Teardown = (exit, onExit) =>
+  Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause) ? onExit(0) : Runtime.defaultTeardown(exit, onExit)
+
+main.pipe(Effect.provide(Simulator.layer(args.options)), NodeRuntime.runMain({ teardown: stopCleanly }))

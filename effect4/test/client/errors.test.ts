@@ -4,7 +4,7 @@
  * `TransportError` (no platform error leaves the client), with no credential in any of them.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Effect, Layer, Redacted, Result } from "effect"
+import { Effect, Layer, Redacted, Result } from "effect"
 import { HttpClient, HttpClientError, HttpClientResponse } from "effect/http"
 import { ChatsClient, ChatsLimiter } from "../../src/index.js"
 import { type Answer, fail, fakeClient, secretKey } from "./fakeHttp.js"
@@ -20,36 +20,15 @@ const failureOf = (answer: Answer) => {
   )
 }
 
-describe("each status to its tag", () => {
-  const cases = [
-    [400, "BadRequestError"],
-    [401, "UnauthorizedError"],
-    [403, "ForbiddenError"],
-    [404, "NotFoundError"],
-    [420, "RateLimitError"],
-    [500, "InternalServerError"],
-    [302, "UnexpectedStatusError"],
-    [405, "UnexpectedStatusError"],
-    [415, "UnexpectedStatusError"],
-    [423, "UnexpectedStatusError"],
-    [499, "UnexpectedStatusError"],
-    [503, "UnexpectedStatusError"]
-  ] as const
-  for (const [status, tag] of cases) {
-    it.effect(`${status} -> ${tag}, with the parsed errors, operation, method and path`, () =>
-      Effect.gen(function*() {
+describe("errors read naturally (the statuses and their fields: test/cases/sharedCases.test.ts)", () => {
+  it.effect("the message names the status and the market's code", () =>
+    Effect.gen(function*() {
+      for (const status of [400, 404, 420, 503]) {
         const error = yield* failureOf(fail(status, "SOME_CODE", `the market says ${status}`))
-        expect(error._tag).toBe(tag)
-        if (!("errors" in error)) throw new Error("expected an HTTP error")
-        expect(error.status).toBe(status)
-        expect(error.operation).toBe("getChat")
-        expect(error.method).toBe("GET")
-        expect(error.path).toBe("/v2/businesses/12345/chat")
-        expect(error.errors).toEqual([{ code: "SOME_CODE", message: `the market says ${status}` }])
         expect(error.message).toContain(`HTTP ${status}`)
         expect(error.message).toContain("SOME_CODE")
-      }))
-  }
+      }
+    }))
 
   it.effect("catchTag reads naturally", () =>
     Effect.gen(function*() {
@@ -60,74 +39,6 @@ describe("each status to its tag", () => {
         Effect.provide(layer)
       )
       expect(result).toBe("missing: CHAT_NOT_FOUND")
-    }))
-})
-
-describe("odd error bodies are no crash", () => {
-  const bodies: ReadonlyArray<[string, unknown]> = [
-    ["missing body", undefined],
-    ["null", "null"],
-    ["errors null", { status: "ERROR", errors: null }],
-    ["errors missing", { status: "ERROR" }],
-    ["status not ERROR", { status: "OK", errors: [{ code: "X" }] }],
-    ["non-JSON", "<html><body>Bad gateway</body></html>"],
-    ["truncated JSON", "{\"status\":\"ERR"],
-    ["junk entries", { errors: [null, 3, { message: "no code" }, { code: "KEEP", message: 5 }] }]
-  ]
-  for (const [name, body] of bodies) {
-    it.effect(`${name}`, () =>
-      Effect.gen(function*() {
-        const error = yield* failureOf({ status: 400, body })
-        expect(error._tag).toBe("BadRequestError")
-        if (error._tag !== "BadRequestError") return
-        const expected = name === "status not ERROR" ? [{ code: "X" }] : name === "junk entries" ? [{ code: "KEEP" }] : []
-        expect(error.errors).toEqual(expected)
-      }))
-  }
-})
-
-describe("rate-limit headers and the two kinds of 420", () => {
-  const headers = {
-    "X-RateLimit-Resource-Limit": "1000",
-    "X-RateLimit-Resource-Remaining": "0",
-    "X-RateLimit-Resource-Until": "Thu, 10 Jul 2018 00:42:42 GMT"
-  }
-
-  it.effect("a quota 420 carries limit, remaining and the reset time", () =>
-    Effect.gen(function*() {
-      const error = yield* failureOf(
-        fail(420, "LIMIT_EXCEEDED", "Hit rate limit of 1000 requests per 1 hours for resource 249", headers)
-      )
-      if (error._tag !== "RateLimitError") throw new Error(`expected RateLimitError, got ${error._tag}`)
-      expect(error.kind).toBe("quota")
-      expect(error.rateLimit?.limit).toBe(1000)
-      expect(error.rateLimit?.remaining).toBe(0)
-      expect(DateTime.formatIso(error.rateLimit!.resetsAt!)).toBe("2018-07-10T00:42:42.000Z")
-    }))
-
-  it.effect("a parallel-limit 420 is told apart by its message", () =>
-    Effect.gen(function*() {
-      const error = yield* failureOf(
-        fail(420, "LIMIT_EXCEEDED", "Hit rate limit of 4 parallel requests for businessId 12345", {
-          ...headers,
-          "X-RateLimit-Resource-Remaining": "950"
-        })
-      )
-      if (error._tag !== "RateLimitError") throw new Error("expected RateLimitError")
-      expect(error.kind).toBe("parallel")
-      expect(error.rateLimit?.remaining).toBe(950)
-    }))
-
-  it.effect("a 420 that says nothing is of unknown kind; headers on any error are parsed", () =>
-    Effect.gen(function*() {
-      const error = yield* failureOf({ status: 420 })
-      if (error._tag !== "RateLimitError") throw new Error("expected RateLimitError")
-      expect(error.kind).toBe("unknown")
-      expect(error.rateLimit).toBeUndefined()
-      const other = yield* failureOf(fail(403, "DENIED", undefined, { "X-RateLimit-Resource-Limit": "5000" }))
-      if (other._tag !== "ForbiddenError") throw new Error("expected ForbiddenError")
-      expect(other.rateLimit?.limit).toBe(5000)
-      expect(other.rateLimit?.remaining).toBeUndefined()
     }))
 })
 
