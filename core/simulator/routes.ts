@@ -292,9 +292,11 @@ const serveOperation = async (env: Env, operation: Operation, exchange: Exchange
     let outcome: Outcome
     try {
       outcome = await handlers[operation](env, call)
-    } finally {
+    } catch (error) {
       stillThere()
+      throw error
     }
+    stillThere()
     const body = outcome.result === undefined ? { status: "OK" } : { status: "OK", result: outcome.result }
     if (decision.fault === undefined) return jsonReply(200, body, headers())
     decision.commit()
