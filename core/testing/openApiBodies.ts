@@ -171,6 +171,7 @@ export interface GenOptions {
   readonly forceTop: ReadonlyArray<string>
 }
 
+/** The generator's defaults: half the optional fields, a quarter with unknown fields, RFC 3339 edge forms included. */
 export const defaultGenOptions: GenOptions = {
   optional: 0.5,
   extraFields: 0.25,

@@ -1,50 +1,39 @@
 /**
  * Conformance of the client's requests to the official OpenAPI description
- * (`test/fixtures/spec/yandex-market-chats.openapi.yaml`): every method is
- * driven with generated valid inputs over a recording fake `HttpClient`, and each request
- * is checked for method and path, path and query parameters, JSON body (ajv), multipart
- * body, Content-Type and credentials, and for carrying exactly what was asked.
+ * (`core/testing/spec/yandex-market-chats.openapi.yaml`): every method is driven with generated
+ * valid inputs over a recording fake `HttpClient`, and each request is checked for method and path,
+ * path and query parameters, JSON body (ajv), multipart body, Content-Type and credentials, and for
+ * carrying exactly what was asked. The checks are the shared ones of `core/testing/requestConformance.ts`,
+ * which the Effect 4 edition runs too (effect4/test/conformance).
  */
 import { describe, expect, it } from "@effect/vitest"
+import { conformanceSeed as seed } from "../../../core/testing/conformanceInputs.js"
+import { knownIssue } from "../../../core/testing/knownIssues.js"
 import {
   invalidInputs,
-  knownIssue,
   requestCases,
   runInvalidInput,
-  runRequestCase
-} from "./spec.js"
-
-/** Fixed so that a failure reproduces; fast-check prints the counterexample and its path. */
-const seed = 20260717
-
-/** Runs per method: a few hundred each (the streams send several requests per run). */
-const runs: Readonly<Record<string, number>> = {
-  getChats: 300,
-  streamChats: 200,
-  getChatHistory: 300,
-  streamChatHistory: 200,
-  createChat: 300,
-  sendMessageToChat: 300,
-  sendFileToChat: 250,
-  getChat: 300,
-  getChatMessage: 300
-}
+  runRequestCase,
+  testRuns
+} from "../../../core/testing/requestConformance.js"
+import { driver } from "./spec.js"
 
 describe("requests conform to the official description", () => {
   for (const c of requestCases) {
-    const numRuns = runs[c.name] ?? 300
+    const numRuns = testRuns[c.name] ?? 300
     it(`${c.name}: ${numRuns} generated inputs, every request valid for ${c.operationId}`, async () => {
-      const result = await runRequestCase(c, { numRuns, seed })
+      const result = await runRequestCase(driver, c, { numRuns, seed })
       expect(result.failure ?? "").toBe("")
       expect(result.runs).toBe(numRuns)
       expect(result.requests).toBeGreaterThanOrEqual(numRuns)
     })
   }
 
-  it("inputs the description forbids are refused with InvalidRequestError and nothing is sent", async () => {
+  it(`the ${invalidInputs.length} inputs the description forbids are refused with InvalidRequestError and nothing is sent`, async () => {
     const problems: Array<string> = []
-    for (const c of invalidInputs) problems.push(...(await runInvalidInput(c)))
+    for (const c of invalidInputs) problems.push(...(await runInvalidInput(driver, c)))
     expect(problems).toEqual([])
+    expect(invalidInputs.length).toBe(24)
   })
 
   // Regressions (found here, fixed): `file.contentType` went into the part header unchecked, so
@@ -54,7 +43,7 @@ describe("requests conform to the official description", () => {
   for (const id of ["multipart-content-type-injection", "message-length-code-points"]) {
     const issue = knownIssue(id)
     it(`regression ${issue.id}: ${issue.description}`, async () => {
-      expect(await issue.probe()).toEqual([])
+      expect(await issue.probe(driver)).toEqual([])
     })
   }
 })

@@ -1,6 +1,6 @@
 /**
  * Conformance of the answer schemas to the official OpenAPI description
- * (`effect3/test/fixtures/spec/yandex-market-chats.openapi.yaml`), as the Effect 3 edition's
+ * (`core/testing/spec/yandex-market-chats.openapi.yaml`), as the Effect 3 edition's
  * test/conformance checks it through its client: seeded random `result`s generated from each
  * operation's 200 schema (optional fields, unknown fields at every level, nulls, new enum values,
  * int32/int64 edges, unicode, RFC 3339 dates with many offsets) decode to the values they carry, and
@@ -9,9 +9,6 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Result, Schema } from "effect"
-import { readFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
-import { parse as parseYaml } from "yaml"
 import { apiErrorsOfText } from "../../../core/client/errorBody.js"
 import { statusCases } from "../../../core/cases/statuses.js"
 import {
@@ -20,15 +17,14 @@ import {
   generate,
   generateErrorBody,
   type Json,
-  OpenApiSchemas,
   Rng
 } from "../../../core/testing/openApiBodies.js"
+import { loadSpec } from "../../../core/testing/openApiSpec.js"
 import * as ChatsError from "../../src/ChatsError.js"
 import * as ChatsSchema from "../../src/ChatsSchema.js"
 import { parseOptions } from "../../src/internal/client/issues.js"
 
-const specPath = fileURLToPath(new URL("../../../effect3/test/fixtures/spec/yandex-market-chats.openapi.yaml", import.meta.url))
-const spec = new OpenApiSchemas(parseYaml(readFileSync(specPath, "utf8")) as Record<string, unknown>)
+const spec = loadSpec()
 
 /** Body i of a run uses `new Rng(seed, i)`: a failure names its seed and index (the Effect 3 suite's seed). */
 const seed = 20260717
