@@ -29,7 +29,6 @@
  *
  * @since 0.1.0
  */
-import * as Http from "node:http"
 import { type HttpApp, HttpRouter, type HttpServerRequest } from "@effect/platform"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import {
@@ -56,13 +55,26 @@ import { dual } from "effect/Function"
 import * as ChatsClient from "./ChatsClient.js"
 import type * as ChatsError from "./ChatsError.js"
 import * as ChatsSchema from "./ChatsSchema.js"
+import type { ErrorType } from "../../core/notifications/answers.js"
+import { duplicateKey as coreDuplicateKey } from "../../core/notifications/duplicates.js"
+import type { AddressSource } from "../../core/notifications/guards.js"
+import {
+  apiMessageId as coreApiMessageId,
+  idMessages,
+  isInt64,
+  usableChatIds,
+  usableMessageIds,
+  type UsableIds,
+  withOffsetMinutes
+} from "../../core/notifications/ids.js"
+import { makeSeenWindow } from "../../core/notifications/seen.js"
+import { checkServerLimits, createBoundedServer, originOf, serverDefaults } from "../../core/notifications/server.js"
+import * as Settings from "../../core/notifications/settings.js"
+import * as Wire from "../../core/notifications/wire.js"
 import { describeIssue } from "./internal/client/issues.js"
-import { invalid, positiveInt } from "./internal/configChecks.js"
-import { canonicalJson } from "./internal/notifications/canonical.js"
-import { type AddressSource, makeAllowList, secretSegmentPattern } from "./internal/notifications/guards.js"
-import { type Decoded, type ErrorType, makeHandler } from "./internal/notifications/handler.js"
+import { invalid } from "./internal/configChecks.js"
+import { type Decoded, makeHandler } from "./internal/notifications/handler.js"
 import { makeMemoryQueue } from "./internal/notifications/memoryQueue.js"
-import { makeSeenWindow } from "./internal/notifications/seen.js"
 import { nodeHttpServer } from "./internal/peers.js"
 
 export type {
@@ -91,23 +103,20 @@ export type {
 const tagFrom = <const Wire extends string, const Tag extends string>(wire: Wire, tag: Tag) =>
   Schema.propertySignature(Schema.transformLiteral(wire, tag)).pipe(Schema.fromKey("notificationType"))
 
-/** Whether a number is an integer in the range of an int64 (as JSON parsing rounds it, so 2^63 included). */
-const isInt64 = (n: number): boolean => Number.isInteger(n) && n >= -(2 ** 63) && n <= 2 ** 63
-
 /**
  * An int64 as the notifications describe ids (chat ids with no lower bound): any integer JSON
  * number, not only the safe ones. One beyond 2^53 is the nearest number JSON parsing gives,
  * never a safe integer, so the chats API and `complete` refuse it rather than address another id.
  */
 const Int64 = Schema.Number.pipe(
-  Schema.filter(isInt64, { message: (issue) => `expected an int64 integer, got ${String(issue.actual)}` })
+  Schema.filter(isInt64, { message: (issue) => idMessages.int64(issue.actual) })
 ).annotations({ identifier: "Int64" })
 
 /** The fields every chat notification carries: `chatId` an int64, `businessId` an int64 of at least 1. */
 const chatFields = {
   chatId: Int64,
   businessId: Int64.pipe(
-    Schema.greaterThanOrEqualTo(1, { message: (issue) => `expected an integer of at least 1, got ${String(issue.actual)}` })
+    Schema.greaterThanOrEqualTo(1, { message: (issue) => idMessages.atLeastOne(issue.actual) })
   )
 }
 
@@ -119,24 +128,14 @@ const chatFields = {
 const NotificationDateTime = Schema.compose(
   Schema.transform(Schema.String, Schema.String, {
     strict: true,
-    decode: (s) => /:\d\d(\.\d+)?[+-]\d\d$/.test(s) ? `${s}:00` : s,
+    decode: withOffsetMinutes,
     encode: (s) => s
   }),
   ChatsSchema.DateTime
 ).annotations({ identifier: "NotificationDateTime" })
 
-/** Whether a number is an id the chats API takes: a safe integer of at least 1. */
-const isApiId = Schema.is(ChatsSchema.Id)
-
-/**
- * The integer id of the chats API that a message id of a notification stands for: the string is
- * exactly the decimal digits of a safe integer of at least 1 (`"5001"`); `None` for anything else
- * the description allows (`"0"`, `"05001"`, `"9007199254740993"`, `"a1b2"`).
- */
-const apiMessageId = (messageId: string): Option.Option<number> => {
-  const n = Number(messageId)
-  return isApiId(n) && String(n) === messageId ? Option.some(n) : Option.none()
-}
+/** The chats API's integer id that a message id stands for, if any (`core/notifications/ids.ts`). */
+const apiMessageId = (messageId: string): Option.Option<number> => Option.fromNullable(coreApiMessageId(messageId))
 
 /**
  * `CHAT_CREATED`: a customer opened a chat.
@@ -161,7 +160,7 @@ export interface ChatCreated extends Schema.Schema.Type<typeof ChatCreated> {}
 /** A message id as it came: the description's plain string, or an integer JSON number (kept as its digits). */
 const MessageId = Schema.transform(
   Schema.Union(Schema.String, Int64).annotations({
-    message: (issue) => ({ message: `expected a string, got ${JSON.stringify(issue.actual)}`, override: true })
+    message: (issue) => ({ message: idMessages.messageId(issue.actual), override: true })
   }),
   Schema.String,
   {
@@ -195,7 +194,7 @@ export const ChatMessageSent = Schema.transform(
     Schema.Struct({ messageIdNumber: Schema.OptionFromSelf(Schema.Number) })
   ).pipe(
     Schema.filter((event) => Option.getEquivalence(Equal.equals)(event.messageIdNumber, apiMessageId(event.messageId)), {
-      message: () => "messageIdNumber must be the integer that messageId is, if any"
+      message: () => idMessages.messageIdNumber
     })
   ),
   {
@@ -332,9 +331,7 @@ const knownSchemas = {
  * @since 0.1.0
  * @category constants
  */
-export const knownNotificationTypes: ReadonlyArray<keyof typeof knownSchemas> = Object.keys(knownSchemas) as Array<
-  keyof typeof knownSchemas
->
+export const knownNotificationTypes: ReadonlyArray<keyof typeof knownSchemas> = Wire.knownNotificationTypes
 
 const knownDecoders: Readonly<
   Record<string, (input: unknown) => Either.Either<Notification, ParseResult.ParseIssue>>
@@ -358,8 +355,6 @@ export class MalformedNotificationError extends Data.TaggedError("MalformedNotif
   readonly message: string
 }> {}
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
 /**
  * Decodes a parsed JSON body: a known type field by field, any other `notificationType`
  * as an `UnknownNotification`; a body without a `notificationType` string is malformed.
@@ -368,16 +363,11 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
  * @category decoding
  */
 export const decodeNotification = (body: unknown): Either.Either<Notification, MalformedNotificationError> => {
-  if (!isRecord(body)) {
-    return Either.left(new MalformedNotificationError({ message: "the body must be a JSON object" }))
-  }
-  const type = body.notificationType
-  if (typeof type !== "string" || type.length === 0) {
-    return Either.left(new MalformedNotificationError({ message: "notificationType: expected a non-empty string" }))
-  }
-  const decode = knownDecoders[type]
+  const envelope = Wire.readEnvelope(body)
+  if (!envelope.ok) return Either.left(new MalformedNotificationError({ message: envelope.message }))
+  const decode = knownDecoders[envelope.type]
   if (decode === undefined) {
-    return Either.right(UnknownNotification.make({ notificationType: type, body }))
+    return Either.right(UnknownNotification.make({ notificationType: envelope.type, body: envelope.body }))
   }
   return Either.mapLeft(decode(body), (issue) => new MalformedNotificationError({ message: describeIssue(issue) }))
 }
@@ -414,20 +404,7 @@ export const encodeNotification = (notification: Notification): Record<string, u
  * @since 0.1.0
  * @category duplicates
  */
-export const duplicateKey = (event: Event): string => {
-  switch (event._tag) {
-    case "ChatCreated":
-      return `CHAT_CREATED:${event.businessId}:${event.chatId}`
-    case "ChatMessageSent":
-      return `CHAT_MESSAGE_SENT:${event.businessId}:${event.chatId}:${event.messageId}`
-    case "ChatArbitrageStarted":
-      return `CHAT_ARBITRAGE_STARTED:${event.businessId}:${event.chatId}:${DateTime.toEpochMillis(event.startedAt)}`
-    case "ChatArbitrageFinished":
-      return `CHAT_ARBITRAGE_FINISHED:${event.businessId}:${event.chatId}:${DateTime.toEpochMillis(event.finishedAt)}`
-    case "UnknownNotification":
-      return `${event.notificationType}:${canonicalJson(event.body)}`
-  }
-}
+export const duplicateKey = (event: Event): string => coreDuplicateKey(event, DateTime.toEpochMillis)
 
 // -----------------------------------------------------------------------------
 // The queue between the receiver and its consumers
@@ -605,7 +582,7 @@ const eventsOf = (queue: EventQueue): Stream.Stream<Event> =>
  * @since 0.1.0
  * @category constants
  */
-export const defaultName = "effect-yandex-market-chats"
+export const defaultName = Settings.defaultName
 
 /**
  * The library's version, the default `version` of the success body.
@@ -621,7 +598,7 @@ export const defaultVersion = "0.1.0"
  * @since 0.1.0
  * @category constants
  */
-export const defaultPath = "/notification"
+export const defaultPath = Settings.defaultPath
 
 /**
  * The source ranges the market's documentation page on API notifications lists
@@ -631,7 +608,7 @@ export const defaultPath = "/notification"
  * @since 0.1.0
  * @category constants
  */
-export const marketSourceRanges: ReadonlyArray<string> = ["5.45.207.0/25", "141.8.142.0/25", "5.255.253.0/25"]
+export const marketSourceRanges: ReadonlyArray<string> = Settings.marketSourceRanges
 
 /**
  * Settings of a receiver.
@@ -669,7 +646,8 @@ export interface Options {
   readonly capacity?: number | undefined
   /**
    * How long an accepted notification is remembered to drop its repeats; 0 turns it off. Default 1 hour.
-   * In-memory queue only (a `ChatsEventQueue` in the context has its own window).
+   * In-memory queue only (a `ChatsEventQueue` in the context has its own window). A `ConfigError` when
+   * it is no duration or negative.
    */
   readonly duplicateWindow?: Duration.DurationInput | undefined
   /** At most this many notifications are remembered at once (the oldest are forgotten first). Default 100,000. In-memory queue only. */
@@ -721,9 +699,6 @@ export class ChatsNotifications extends Context.Tag("effect-yandex-market-chats/
   Receiver
 >() {}
 
-const checkLabel = (key: string, value: string) =>
-  value.length >= 1 && value.length <= 100 ? Effect.void : invalid(key, `${key} must be 1 to 100 characters`)
-
 /** Sorts a decoded notification for the handler. */
 const sort = (body: unknown): Either.Either<Decoded<Event>, string> =>
   Either.match(decodeNotification(body), {
@@ -738,6 +713,12 @@ const sort = (body: unknown): Either.Either<Decoded<Event>, string> =>
         })
   })
 
+/** A duration option as the core's checks read it: its milliseconds (NaN when it is no duration) and the input. */
+const durationInput = (input: Duration.DurationInput) => ({
+  millis: Option.match(Duration.decodeUnknown(input), { onNone: () => NaN, onSome: Duration.toMillis }),
+  input
+})
+
 /**
  * Builds a receiver over the `ChatsEventQueue` of the context, or else its own in-memory queue. Fails
  * with a `ConfigError` on a bad option; the in-memory queue is shut down, and the stream ends, when
@@ -748,52 +729,29 @@ const sort = (body: unknown): Either.Either<Decoded<Event>, string> =>
  */
 export const make = (options: Options = {}): Effect.Effect<Receiver, ConfigError.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
-    const name = options.name ?? defaultName
-    const version = options.version ?? defaultVersion
-    const path = options.path ?? defaultPath
-    const capacity = options.capacity ?? 1000
-    const maxRemembered = options.maxRemembered ?? 100_000
-    const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024
-    const secret = options.secret === undefined ? undefined : Redacted.value(options.secret)
-    yield* checkLabel("name", name)
-    yield* checkLabel("version", version)
-    yield* positiveInt("capacity", capacity)
-    yield* positiveInt("maxRemembered", maxRemembered)
-    yield* positiveInt("maxBodyBytes", maxBodyBytes)
-    if (!path.startsWith("/")) yield* invalid("path", "path must start with /")
-    if (secret !== undefined && !secretSegmentPattern.test(secret)) {
-      yield* invalid("secret", "secret must be a non-empty path segment of letters, digits and -._~")
-    }
-    const allowList = options.allowedSources === undefined
-      ? undefined
-      : yield* Either.match(makeAllowList(options.allowedSources), {
-        onLeft: (entry) => invalid("allowedSources", `not an IP address or CIDR range: ${JSON.stringify(entry)}`),
-        onRight: Effect.succeed
-      })
+    const checked = Settings.checkReceiver({
+      ...options,
+      version: options.version ?? defaultVersion,
+      secret: options.secret === undefined ? undefined : Redacted.value(options.secret),
+      duplicateWindow: options.duplicateWindow === undefined ? undefined : durationInput(options.duplicateWindow)
+    })
+    if (!checked.ok) return yield* invalid(checked.option, checked.message)
+    const settings = checked.value
 
     const queue: EventQueue = yield* Option.match(yield* Effect.serviceOption(ChatsEventQueue), {
       onSome: Effect.succeed,
       onNone: () =>
         makeMemoryQueue({
-          capacity,
-          seen: makeSeenWindow(Duration.toMillis(options.duplicateWindow ?? "1 hour"), maxRemembered),
+          capacity: settings.capacity,
+          seen: makeSeenWindow(settings.duplicateWindowMillis, settings.maxRemembered),
           keyOf: duplicateKey,
-          full: () => new NotificationQueueFullError({ description: `the receiver's queue holds ${capacity} events` })
+          full: () => new NotificationQueueFullError({ description: `the receiver's queue holds ${settings.capacity} events` })
         })
     })
-    const handler = makeHandler({
-      name,
-      version,
-      decode: sort,
-      offer: queue.offer,
-      allowList,
-      addressSource: options.addressSource ?? "socket",
-      secret,
-      maxBodyBytes
-    })
+    const handler = makeHandler({ ...settings, decode: sort, offer: queue.offer })
     return {
       handler,
-      path: secret === undefined ? path : path === "/" ? "/:secret" : `/:secret${path}`,
+      path: settings.route,
       events: eventsOf(queue),
       process: processQueue(queue),
       pending: queue.pending,
@@ -840,6 +798,18 @@ export interface ServerOptions extends Options {
   readonly port?: number | undefined
   /** The interface to listen on. Default `127.0.0.1` (loopback: put a TLS proxy in front, as the market requires HTTPS). */
   readonly host?: string | undefined
+  /**
+   * How long a request may take to arrive, headers and body, counted from its first byte. A client
+   * still sending after that is cut: Node answers 408 and closes the connection, so that slow or
+   * stalled clients cannot hold the server (the market itself gives up after 10 s). Default 5 seconds.
+   * A `ConfigError` when not a finite duration of at least 1 millisecond.
+   */
+  readonly requestTimeout?: Duration.DurationInput | undefined
+  /**
+   * The most connections open at once; Node closes the ones beyond at once (the market retries a
+   * notification that could not be delivered). Default 256.
+   */
+  readonly maxConnections?: number | undefined
 }
 
 /**
@@ -879,23 +849,27 @@ export const layerServer = (
   options: ServerOptions = {}
 ): Layer.Layer<ChatsNotifications | NotificationsServer, ConfigError.ConfigError | ServeError> =>
   Layer.scopedContext(Effect.gen(function*() {
+    const limits = checkServerLimits({
+      requestTimeout: options.requestTimeout === undefined ? undefined : durationInput(options.requestTimeout),
+      maxConnections: options.maxConnections
+    })
+    if (!limits.ok) return yield* invalid(limits.option, limits.message)
     const receiver = yield* make(options)
     const NodeHttpServer = yield* Effect.promise(() => nodeHttpServer("ChatsNotifications.layerServer"))
-    const server = yield* NodeHttpServer.make(() => Http.createServer(), {
-      port: options.port ?? 0,
-      host: options.host ?? "127.0.0.1"
+    const server = yield* NodeHttpServer.make(() => createBoundedServer(limits.value), {
+      port: options.port ?? serverDefaults.port,
+      host: options.host ?? serverDefaults.host
     })
     yield* server.serve(yield* HttpRouter.toHttpApp(mount(HttpRouter.empty, receiver)))
     const address = server.address
-    const host = address._tag === "TcpAddress" ? address.hostname : "127.0.0.1"
+    const host = address._tag === "TcpAddress" ? address.hostname : serverDefaults.host
     const port = address._tag === "TcpAddress" ? address.port : 0
-    const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
-    const secret = options.secret === undefined ? "" : `/${Redacted.value(options.secret)}`
-    const path = options.path ?? defaultPath
+    const url = originOf(host, port)
+    const secret = options.secret === undefined ? undefined : Redacted.value(options.secret)
     const info: ServerInfo = {
       url,
       port,
-      endpoint: Redacted.make(`${url}${secret}${path === "/" && secret !== "" ? "" : path}`)
+      endpoint: Redacted.make(Settings.endpointOf(url, options.path ?? defaultPath, secret))
     }
     return Context.make(ChatsNotifications, receiver).pipe(Context.add(NotificationsServer, info))
   }))
@@ -922,7 +896,7 @@ export class UnusableIdError extends Data.TaggedError("UnusableIdError")<{
 }> {
   /** A description of the id and why it cannot be used. */
   override get message(): string {
-    return `${this.event._tag}: ${this.field} ${JSON.stringify(this.id)} is not an id the chats API takes (a safe integer of at least 1)`
+    return idMessages.unusable(this.event._tag, this.field, this.id)
   }
 }
 
@@ -937,13 +911,9 @@ export type Completed<E extends Event = Event> = E extends ChatCreated ? E & { r
   : E extends ChatMessageSent ? E & { readonly chatMessage: ChatsSchema.ChatMessage }
   : E
 
-/** The business and chat ids of an event as the chats API takes them, or the first that it cannot take. */
-const apiChat = (event: ChatEvent): Effect.Effect<{ readonly businessId: number; readonly chatId: number }, UnusableIdError> =>
-  !isApiId(event.businessId)
-    ? Effect.fail(new UnusableIdError({ event, field: "businessId", id: String(event.businessId) }))
-    : !isApiId(event.chatId)
-    ? Effect.fail(new UnusableIdError({ event, field: "chatId", id: String(event.chatId) }))
-    : Effect.succeed({ businessId: event.businessId, chatId: event.chatId })
+/** The ids of an event as the chats API takes them, or an `UnusableIdError` for the first that it cannot take. */
+const usable = <A>(event: ChatEvent, ids: UsableIds<A>): Effect.Effect<A, UnusableIdError> =>
+  ids.ok ? Effect.succeed(ids.ids) : Effect.fail(new UnusableIdError({ event, field: ids.field, id: ids.id }))
 
 /**
  * Completes an event from the chats API: the chat of a `ChatCreated` through `getChat`, the
@@ -963,17 +933,13 @@ export const complete = <E extends Event>(
       const e: Event = event
       switch (e._tag) {
         case "ChatCreated":
-          return apiChat(e).pipe(
+          return usable(e, usableChatIds(e)).pipe(
             Effect.flatMap(client.getChat),
             Effect.map((chat) => ({ ...e, chat }))
           )
         case "ChatMessageSent":
-          return apiChat(e).pipe(
-            Effect.zip(Option.match(e.messageIdNumber, {
-              onNone: () => Effect.fail(new UnusableIdError({ event: e, field: "messageId", id: e.messageId })),
-              onSome: Effect.succeed
-            })),
-            Effect.flatMap(([ids, messageId]) => client.getChatMessage({ ...ids, messageId })),
+          return usable(e, usableMessageIds(e)).pipe(
+            Effect.flatMap(client.getChatMessage),
             Effect.map((chatMessage) => ({ ...e, chatMessage }))
           )
         default:

@@ -6,8 +6,9 @@
  *   per business, first come first served, with leases that free the slots of a killed process
  *   within `lease` (10 s) and are renewed while a long request runs. Every time comes from the Redis
  *   server. Waiters are woken through pub/sub, and re-check at least every second in case a wake-up
- *   is lost. After Redis restarts empty it grants nothing for one lease, so that the slots it forgot
- *   run out first. The keys of one business share a hash slot: it works on Redis Cluster.
+ *   is lost. After Redis restarts (told by its `run_id`: empty, or from a snapshot) it grants nothing
+ *   for one lease, so that the slots it forgot run out first. The keys of one business share a hash
+ *   slot: it works on Redis Cluster.
  * - The quota store keeps one state per business and operation, reserves units atomically and lets
  *   a state expire past its reset.
  * - When Redis cannot answer, the gate fails with `LimiterUnavailableError` within `timeout`
@@ -38,9 +39,10 @@ import {
 } from "./ChatsNotifications.js"
 import { invalid, positiveInt } from "./internal/configChecks.js"
 import { nodeRedis } from "./internal/peers.js"
+import type * as CoreConnection from "../../core/redis/connection.js"
+import { keyCache } from "../../core/redis/keys.js"
 import * as Connection from "./internal/redis/connection.js"
 import * as RedisGate from "./internal/redis/gate.js"
-import { keyCache } from "./internal/redis/keys.js"
 import * as RedisNotificationQueue from "./internal/redis/notificationQueue.js"
 import * as RedisQuotaStore from "./internal/redis/quotaStore.js"
 import * as Wakeups from "./internal/redis/wakeups.js"
@@ -53,14 +55,7 @@ import * as Wakeups from "./internal/redis/wakeups.js"
  * @since 0.2.0
  * @category models
  */
-export interface RedisClient {
-  /** node-redis's `sendCommand` (of a client or of a cluster). */
-  readonly sendCommand: (...args: Array<any>) => Promise<unknown>
-  /** node-redis's `duplicate`: the process's pub/sub connection is one. */
-  readonly duplicate: (...args: Array<any>) => unknown
-  /** node-redis's `on("error", ...)`. */
-  readonly on: (event: "error", listener: (error: Error) => void) => unknown
-}
+export interface RedisClient extends CoreConnection.RedisClient {}
 
 /**
  * Which pub/sub the wake-ups use: `PUBLISH`/`SUBSCRIBE`, or the sharded `SPUBLISH`/`SSUBSCRIBE`
@@ -69,7 +64,7 @@ export interface RedisClient {
  * @since 0.2.0
  * @category models
  */
-export type PubSub = "classic" | "sharded"
+export type PubSub = CoreConnection.PubSub
 
 /**
  * Settings of the Redis gate and quota store.

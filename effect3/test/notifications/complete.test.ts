@@ -71,56 +71,6 @@ describe("complete", () => {
     }).pipe(Effect.provide(api.layer))
   })
 
-  it.effect("other events pass unchanged, without a request", () => {
-    const api = fakeApi(canned)
-    return Effect.gen(function*() {
-      for (const body of [bodies.arbitrageStarted, bodies.arbitrageFinished, bodies.orderCreated]) {
-        const e = event(body)
-        expect(yield* ChatsNotifications.complete(e)).toBe(e)
-      }
-      expect(api.requests).toHaveLength(0)
-    }).pipe(Effect.provide(api.layer))
-  })
-
-  it.effect("a message id that is not the chats API's integer fails with UnusableIdError, without a request", () => {
-    const api = fakeApi(canned)
-    return Effect.gen(function*() {
-      for (const messageId of ["9007199254740993", "0", "a1b2", "05001"]) {
-        const e = event({ ...bodies.chatMessageSent, messageId })
-        const error = yield* Effect.flip(ChatsNotifications.complete(e))
-        expect(error._tag).toBe("UnusableIdError")
-        if (error._tag !== "UnusableIdError") continue
-        expect(error.field).toBe("messageId")
-        expect(error.id).toBe(messageId)
-        expect(error.event).toBe(e)
-        expect(error.message).toBe(
-          `ChatMessageSent: messageId ${JSON.stringify(messageId)} is not an id the chats API takes (a safe integer of at least 1)`
-        )
-      }
-      expect(api.requests).toHaveLength(0)
-    }).pipe(Effect.provide(api.layer))
-  })
-
-  it.effect("a chat id the chats API cannot take fails with UnusableIdError, caught by its tag", () => {
-    const api = fakeApi(canned)
-    return Effect.gen(function*() {
-      const cases = [
-        [{ ...bodies.chatCreated, chatId: 0 }, "chatId", "0"],
-        [{ ...bodies.chatMessageSent, chatId: -7 }, "chatId", "-7"],
-        [JSON.parse(`{ "notificationType": "CHAT_CREATED", "chatId": 9007199254740993, "businessId": 1, "createdAt": "2025-06-01T12:00:00Z" }`), "chatId", "9007199254740992"],
-        [{ ...bodies.chatCreated, businessId: 2 ** 60 }, "businessId", String(2 ** 60)]
-      ] as const
-      for (const [body, field, id] of cases) {
-        const outcome = yield* ChatsNotifications.complete(event(body)).pipe(
-          Effect.as("completed"),
-          Effect.catchTag("UnusableIdError", (error) => Effect.succeed(`${error.field} ${error.id}`))
-        )
-        expect(outcome).toBe(`${field} ${id}`)
-      }
-      expect(api.requests).toHaveLength(0)
-    }).pipe(Effect.provide(api.layer))
-  })
-
   it.effect("an API error is the client's typed error", () => {
     const api = fakeApi(() => fail(404, "NOT_FOUND", "chat not found"))
     return Effect.gen(function*() {

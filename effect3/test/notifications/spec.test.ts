@@ -1,39 +1,15 @@
 /**
  * The receiver's answers, and the bodies `encodeNotification` builds, checked with
- * ajv against the market's official description of push notifications, read from
- * the fixture `test/fixtures/spec/` (a copy kept in the repository, BSD-3-Clause).
+ * ajv against the market's official description of push notifications (a copy kept in
+ * `core/testing/spec/`, BSD-3-Clause), and the shared tables' bodies against its DTOs.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Ajv, type ValidateFunction } from "ajv"
-import addFormatsImport from "ajv-formats"
+import type { ValidateFunction } from "ajv"
 import { Effect, Either } from "effect"
-import { readFileSync } from "node:fs"
-import { parse as parseYaml } from "yaml"
+import { allowedCases, refusedCases } from "../../../core/cases/notifications.js"
+import { loadNotificationValidators, notificationDtos, requiredFields } from "../../../core/testing/notificationSpec.js"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
-import { notificationSpecPath as specPath } from "../fixtures/paths.js"
-import { allowedBodies, bodies, refusedBodies, withReceiver } from "./helpers.js"
-
-
-type AddFormats = (ajv: Ajv) => Ajv
-const addFormats: AddFormats =
-  ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as AddFormats
-
-/** A validator of each component schema of the description, by name. */
-const loadValidators = (): (name: string) => ValidateFunction => {
-  const spec = parseYaml(readFileSync(specPath, "utf8")) as Record<string, unknown>
-  // strict off: OpenAPI keywords (discriminator, x-transform, description markup) are not JSON Schema
-  const ajv = new Ajv({ allErrors: true, strict: false })
-  addFormats(ajv)
-  // the integer formats bound the value (an int64 past 2^53 is checked as JSON parsing rounds it)
-  ajv.addFormat("int32", { type: "number", validate: (n: number) => n >= -(2 ** 31) && n < 2 ** 31 })
-  ajv.addFormat("int64", { type: "number", validate: (n: number) => n >= -(2 ** 63) && n <= 2 ** 63 })
-  ajv.addSchema({ ...spec, $id: "notification.yaml" })
-  return (name) => {
-    const validate = ajv.getSchema(`notification.yaml#/components/schemas/${name}`)
-    if (validate === undefined) throw new Error(`no schema ${name} in the description`)
-    return validate
-  }
-}
+import { bodies, withReceiver } from "./helpers.js"
 
 /** Asserts that a body is valid against a component schema, showing ajv's errors when not. */
 const expectValid = (validate: ValidateFunction, body: unknown, label: string) => {
@@ -42,7 +18,7 @@ const expectValid = (validate: ValidateFunction, body: unknown, label: string) =
 }
 
 describe("against the official description of notifications", () => {
-  const schema = loadValidators()
+  const schema = loadNotificationValidators()
 
   it.effect("success answers are SendNotificationResponse; error answers are SendNotificationErrorResponse", () =>
     withReceiver({ capacity: 1 }, ({ send }) =>
@@ -93,10 +69,7 @@ describe("against the official description of notifications", () => {
   })
 
   it("the description's required fields are the ones the schemas require", () => {
-    const spec = parseYaml(readFileSync(specPath, "utf8")) as {
-      components: { schemas: Record<string, { required?: ReadonlyArray<string> }> }
-    }
-    const required = (dto: string) => [...(spec.components.schemas[dto]?.required ?? [])].sort()
+    const required = requiredFields
     expect(required("ChatCreatedNotificationDTO")).toEqual(["businessId", "chatId", "createdAt", "notificationType"])
     expect(required("ChatMessageSentNotificationDTO")).toEqual(
       ["businessId", "chatId", "messageId", "notificationType", "sentAt"]
@@ -117,23 +90,17 @@ describe("against the official description of notifications", () => {
   })
 
   it("the bodies at the edges that the receiver accepts are valid DTOs; the chat bodies it refuses are not", () => {
-    const dto: Record<string, string> = {
-      PING: "PingNotificationDTO",
-      CHAT_CREATED: "ChatCreatedNotificationDTO",
-      CHAT_MESSAGE_SENT: "ChatMessageSentNotificationDTO",
-      CHAT_ARBITRAGE_STARTED: "ChatArbitrageStartedNotificationDTO",
-      CHAT_ARBITRAGE_FINISHED: "ChatArbitrageFinishedNotificationDTO"
-    }
+    const dto = notificationDtos
     /** The body as the wire carries it: JSON text parsed, an object through JSON (dropping undefined fields). */
     const wire = (body: unknown): any => JSON.parse(typeof body === "string" ? body : JSON.stringify(body))
-    for (const [label, body] of allowedBodies) {
+    for (const { name: label, body } of allowedCases) {
       const parsed = wire(body)
       expectValid(schema(dto[parsed.notificationType]!), parsed, label)
       const encoded = ChatsNotifications.encodeNotification(Either.getOrThrow(ChatsNotifications.decodeNotification(parsed)))
       expectValid(schema(dto[parsed.notificationType]!), encoded, `${label}, encoded`)
     }
     let checked = 0
-    for (const [label, body] of refusedBodies) {
+    for (const { name: label, body } of refusedCases) {
       let parsed: any
       try {
         parsed = wire(body)

@@ -21,7 +21,7 @@ export const root = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/
 /** The package's own package.json. */
 export const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
   readonly name: string
-  readonly bin: Record<string, string>
+  readonly bin?: Record<string, string>
   readonly peerDependencies: Record<string, string>
   readonly peerDependenciesMeta?: Record<string, { optional?: boolean }>
 }
@@ -54,9 +54,6 @@ export interface Install {
   readonly redis?: boolean
 }
 
-/** The installed path of one of the package's commands, from its package.json. */
-const bin = (name: string) => join("node_modules", manifest.name, manifest.bin[name]!)
-
 /** The supported installs. */
 export const installs: ReadonlyArray<Install> = [
   {
@@ -72,16 +69,6 @@ export const installs: ReadonlyArray<Install> = [
     files: ["test/package/programs/node-transports.mjs"],
     run: () => ({ args: ["node-transports.mjs"] }),
     works: /\{"chats":45,"ping":200\}/
-  },
-  {
-    name: "the command line",
-    adds: ["@effect/platform-node", "@effect/cli"],
-    files: [],
-    run: (sim) => ({
-      args: [bin("ym-chats"), "list", "--limit", "5", "--json"],
-      env: { YANDEX_MARKET_BASE_URL: sim.url, YANDEX_MARKET_BUSINESS_ID: String(sim.businessId), YANDEX_MARKET_API_KEY: sim.apiKey }
-    }),
-    works: /^\{"chatId":\d+/m
   },
   {
     name: "the Redis gate, quota store and durable notification queue",

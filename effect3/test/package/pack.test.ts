@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { builtinModules } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join, normalize } from "node:path"
-import { npxCommand, peerRanges } from "../../src/internal/peers.js"
+import { peerRanges } from "../../src/internal/peers.js"
 import * as Simulator from "../../src/Simulator.js"
 import { redisAvailable, type RedisServer, startRedis } from "../redis/server.js"
 import { type Install, installs, makeConsumer, makeInstall, manifest, pack, requiredPeers, root, runCommand } from "./installs.js"
@@ -58,6 +58,13 @@ describe("the packed package", () => {
     expect(files.some((p) => p.includes("test") || p.endsWith(".ts") && !p.endsWith(".d.ts"))).toBe(false)
   })
 
+  it("ships no command: ym-chats is the Effect 4 edition's", () => {
+    const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as Record<string, unknown>
+    expect(pkg["bin"]).toBeUndefined()
+    expect(files.filter((p) => p.includes("/cli/"))).toEqual([])
+    expect(Object.keys(manifest.peerDependencies)).not.toContain("@effect/cli")
+  })
+
   it("depends on nothing but its peers, and names the optional ones with the ranges of package.json", () => {
     const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as Record<string, unknown>
     expect(pkg["dependencies"] ?? {}).toEqual({})
@@ -80,18 +87,6 @@ describe("the packed package", () => {
     )
     expect(globals).toEqual([])
   })
-
-  it("ym-chats run by npx without its packages names the npx command that brings them, the README's one-liner", async () => {
-    // npx lays packages out in <cache>/_npx/<hash>/node_modules, and installs only the required peers unless told
-    const dir = join(work, "_npx", "0123456789abcdef")
-    makeConsumer(dir, tarball, requiredPeers)
-    const outcome = await runCommand(process.execPath, [join("node_modules", manifest.name, manifest.bin["ym-chats"]!), "list"], { cwd: dir })
-    const npx = npxCommand(["@effect/platform-node", "@effect/cli"])
-    expect(outcome.code).toBe(2)
-    expect(outcome.stderr).toContain(npx)
-    expect(outcome.stderr).not.toContain("npm install")
-    expect(readFileSync(join(root, "..", "README.md"), "utf8")).toContain(`${npx} list`)
-  }, 60_000)
 
   describe("each supported install", () => {
     const scope = Effect.runSync(Scope.make())

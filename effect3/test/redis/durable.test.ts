@@ -6,7 +6,7 @@
  * replay; `complete` on an event read back from Redis.
  */
 import { Chunk, Effect, Fiber, Layer, Logger, Option, Redacted, Ref, Schedule, Stream } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import * as ChatsClient from "../../src/ChatsClient.js"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import { makeFake, ok } from "../client/fakeHttp.js"
@@ -387,4 +387,28 @@ describe.skipIf(!available)("durable notification queue (Redis Streams)", () => 
       yield* Fiber.interrupt(consumers)
       expect([...(yield* Ref.get(handled))].sort()).toEqual(["1", "2", "3", "4", "5", "6"])
     })), 30_000)
+
+  it("a wall clock stepped back: a consumer still takes back the event its handler failed after claimIdle, not a minute later", () =>
+    run(Effect.gen(function*() {
+      const { receiver, send } = yield* durableReceiver(redis.url, { name: fresh(), claimIdle: "200 millis" })
+      expect((yield* send(messageSent(6))).status).toBe(200)
+      const attempts = yield* Ref.make<Array<number>>([])
+      const real = Date.now.bind(Date)
+      yield* Effect.acquireRelease(Effect.void, () => Effect.sync(() => vi.restoreAllMocks()))
+      const consumer = yield* Effect.fork(
+        receiver.queue.deliveries.pipe(
+          Stream.runForEach((delivery) =>
+            Effect.zipRight(
+              Ref.update(attempts, (a) => [...a, delivery.attempt]),
+              delivery.attempt === 1
+                ? Effect.zipRight(Effect.sync(() => vi.spyOn(Date, "now").mockImplementation(() => real() - 60_000)), delivery.fail("first try fails"))
+                : delivery.ack
+            )
+          )
+        )
+      )
+      yield* until("handled on the second delivery", Effect.map(Ref.get(attempts), (a) => a.length === 2))
+      expect(yield* Ref.get(attempts)).toEqual([1, 2])
+      yield* Fiber.interrupt(consumer)
+    })), 60_000)
 })

@@ -6,7 +6,7 @@
 import { Effect, Scope } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import * as Simulator from "../../src/Simulator.js"
-import { type RedisServer, redisAvailable, startRedis } from "./server.js"
+import { graceAfterStart, type RedisServer, redisAvailable, startRedis } from "./server.js"
 import { killWorkers, spawnWorker, until } from "./workers.js"
 
 const available = redisAvailable("test/redis/processes")
@@ -30,7 +30,7 @@ describe.skipIf(!available)("worker processes sharing a business through Redis",
     const added = await run(sim.addBusiness({ chats: 10, messages: 50 }))
     quiet = { ...added, chatIds: (await run(sim.chats(added.businessId))).map((c) => c.chatId) }
     // a server younger than a lease grants nothing yet
-    await new Promise((resolve) => setTimeout(resolve, lease))
+    await new Promise((resolve) => setTimeout(resolve, graceAfterStart(lease)))
   })
   afterEach(async () => {
     await killWorkers()

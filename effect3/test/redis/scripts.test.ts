@@ -11,10 +11,10 @@ import { afterAll, beforeAll } from "vitest"
 import { ChatsLimiter } from "../../src/index.js"
 import * as Redis from "../../src/Redis.js"
 import * as Connection from "../../src/internal/redis/connection.js"
-import * as Gate from "../../src/internal/redis/gate.js"
-import { gateKeys, quotaKey } from "../../src/internal/redis/keys.js"
-import * as Scripts from "../../src/internal/redis/scripts.js"
-import { type RedisServer, redisAvailable, adminClient, startGrantingRedis, startRedis } from "./server.js"
+import * as Gate from "../../../core/redis/gate.js"
+import { gateKeys, quotaKey } from "../../../core/redis/keys.js"
+import * as Scripts from "../../../core/redis/scripts.js"
+import { adminClient, graceAfterStart, type RedisServer, redisAvailable, startGrantingRedis, startRedis } from "./server.js"
 
 const available = redisAvailable("test/redis/scripts")
 const lease = 1000
@@ -31,12 +31,15 @@ const connect = Effect.gen(function*() {
   return { client, connection }
 })
 
+/** Runs a gate script for `token` and gives its raw reply. */
+const runGate = (connection: Connection.Connection, script: Scripts.Script, key: ChatsLimiter.LimitKey, token: string, limit = settings) =>
+  Connection.attempt(() => Gate.runScript(connection.core, script, gateKeys("ymc", key), limit, token))
 const acquire = (connection: Connection.Connection, key: ChatsLimiter.LimitKey, token: string, limit = settings) =>
-  Effect.map(Gate.runScript(connection, Scripts.acquire, gateKeys("ymc", key), limit, token), (reply) => reply as [number, number])
+  Effect.map(runGate(connection, Scripts.acquire, key, token, limit), (reply) => reply as [number, number])
 const renew = (connection: Connection.Connection, key: ChatsLimiter.LimitKey, token: string) =>
-  Gate.runScript(connection, Scripts.renew, gateKeys("ymc", key), settings, token)
+  runGate(connection, Scripts.renew, key, token)
 const leave = (connection: Connection.Connection, key: ChatsLimiter.LimitKey, token: string) =>
-  Gate.runScript(connection, Scripts.leave, gateKeys("ymc", key), settings, token)
+  runGate(connection, Scripts.leave, key, token)
 
 /** Collects the tokens published on a process's wake channel. */
 const listen = (connection: Connection.Connection, key: ChatsLimiter.LimitKey, processId: string) =>
@@ -116,6 +119,28 @@ describe.skipIf(!available)("Redis gate scripts", () => {
       expect(yield* Effect.promise(() => client.zRange(gateKeys("ymc", key).queue, 0, -1))).toEqual(["p:2"])
       expect(yield* leave(connection, key, "p:1")).toEqual([1, "p:2"])
       expect(yield* acquire(connection, key, "p:2")).toEqual([2, 0])
+    }))
+
+  it.scopedLive("a process with a short lease never shortens the expiry of the keys under a holder with a long lease", () =>
+    Effect.gen(function*() {
+      const { client, connection } = yield* connect
+      const key = nextKey()
+      const keys = gateKeys("ymc", key)
+      const short = { maxInFlight: 1, lease }
+      const long = { maxInFlight: 1, lease: 60_000 }
+      expect(yield* acquire(connection, key, "short:0", short)).toEqual([1, 0])
+      yield* leave(connection, key, "short:0")
+      expect(yield* acquire(connection, key, "long:1", long)).toEqual([1, 0])
+      // a process with a 1 s lease queues and leaves: its keys would expire after 3 of its leases
+      expect((yield* acquire(connection, key, "short:1", short))[0]).toBe(0)
+      yield* leave(connection, key, "short:1")
+      for (const k of [keys.holders, keys.meta]) {
+        expect(yield* Effect.promise(() => client.pTTL(k))).toBeGreaterThan(3 * 60_000 - 5_000)
+      }
+      yield* sleep(3 * lease + 200)
+      // the long holder is still there, and nobody else is granted its slot
+      expect(yield* Effect.promise(() => client.zScore(keys.holders, "long:1"))).not.toBeNull()
+      expect((yield* acquire(connection, key, "short:2", short))[0]).toBe(0)
     }))
 
   it.scopedLive("after Redis restarts empty, nothing is granted for one lease; then grants go on", () =>
@@ -342,7 +367,7 @@ describe.skipIf(!available)("Redis Cluster", () => {
       )
       const limiters = yield* Redis.make(cluster, { maxInFlight: 2, lease })
       const key = nextKey()
-      yield* sleep(lease) // a new server: one lease before grants
+      yield* sleep(graceAfterStart(lease)) // a new server: one lease before grants
       let inFlight = 0
       let most = 0
       yield* Effect.forEach(Array.from({ length: 12 }), () =>

@@ -11,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ChatsClient, ChatsLimiter } from "../../src/index.js"
 import * as Redis from "../../src/Redis.js"
 import * as Simulator from "../../src/Simulator.js"
-import { type RedisServer, redisAvailable, startRedis } from "./server.js"
+import { graceAfterStart, type RedisServer, redisAvailable, startRedis } from "./server.js"
 
 const available = redisAvailable("test/redis/unavailable")
 const password = "s3cret-Pa55"
 const timeout = 500
+const lease = 2000
 /** The bound of a hang: the configured timeout and a generous margin for a loaded machine. */
 const bound = timeout + 2000
 const key: ChatsLimiter.LimitKey = { api: "https://api.test", businessId: 1 }
@@ -32,7 +33,7 @@ const withLayers = <A, E>(
 ) => {
   const logs: Array<string> = []
   const logger = Logger.make(({ message }) => logs.push(Array.isArray(message) ? message.join(" ") : String(message)))
-  const limiters = Redis.layer({ url: Redacted.make(url()), timeout, lease: 2000, ...options })
+  const limiters = Redis.layer({ url: Redacted.make(url()), timeout, lease, ...options })
   const client = ChatsClient.layer({ apiKey: Redacted.make(sim.apiKey), baseUrl: sim.url, retrySchedule: false }).pipe(
     Layer.provide(Layer.merge(limiters, NodeHttpClient.layerUndici))
   )
@@ -55,7 +56,7 @@ describe.skipIf(!available)("Redis out of reach", () => {
     redis = await startRedis({ args: ["--requirepass", password] })
     scope = Effect.runSync(Scope.make())
     sim = await Effect.runPromise(Scope.extend(Simulator.make({ seed: 5, chats: 5, messages: 20 }), scope))
-    await new Promise((resolve) => setTimeout(resolve, 2000)) // one lease after the start
+    await new Promise((resolve) => setTimeout(resolve, graceAfterStart(lease)))
   })
   afterAll(async () => {
     if (scope !== undefined) await Effect.runPromise(Scope.close(scope, Effect.runSync(Effect.exit(Effect.void))))
@@ -135,7 +136,7 @@ describe.skipIf(!available)("Redis out of reach", () => {
       await redis.start()
     }
     // back: after the grace of a restarted server, permits are granted again
-    await new Promise((resolve) => setTimeout(resolve, 2000))
+    await new Promise((resolve) => setTimeout(resolve, graceAfterStart(lease)))
     const { result } = await withLayers({}, permit)
     expect(result).toEqual(Either.right("went"))
   })

@@ -1,14 +1,12 @@
 /**
- * The HTTP side of the receiver: guards, body decoding, and the answers the market expects. The
- * event goes to the receiver's queue (`offer`), and the market gets its 200 only once the queue says
- * it is stored (or a repeat of one that is).
+ * The HTTP side of the receiver: the guards and answers of the core (`core/notifications`), body
+ * reading and decoding. The event goes to the receiver's queue (`offer`), and the market gets its
+ * 200 only once the queue says it is stored (or a repeat of one that is).
  */
 import { type HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Clock, Effect, Either, Option } from "effect"
-import { type AddressSource, type AllowList, hasSecretSegment, senderAddress } from "./guards.js"
-
-/** The `type` of an error answer, as the market's description lists them. */
-export type ErrorType = "UNKNOWN" | "WRONG_EVENT_FORMAT" | "DUPLICATED_EVENT"
+import { type Answer, answers, parseJson, refusalLogs } from "../../../../core/notifications/answers.js"
+import { type GuardRules, screen } from "../../../../core/notifications/guards.js"
 
 /** A body as the receiver sorts it: a check, or an event with a label for logs. */
 export type Decoded<E> =
@@ -22,7 +20,7 @@ export interface Refusal {
 }
 
 /** What the handler is built from. */
-export interface HandlerConfig<E> {
+export interface HandlerConfig<E> extends GuardRules {
   /** `name` and `version` of the success body. */
   readonly name: string
   readonly version: string
@@ -30,50 +28,22 @@ export interface HandlerConfig<E> {
   readonly decode: (body: unknown) => Either.Either<Decoded<E>, string>
   /** Stores the event (or recognises a repeat); the market gets 200 only after it succeeds. */
   readonly offer: (event: E) => Effect.Effect<"stored" | "duplicate", Refusal>
-  readonly allowList: AllowList | undefined
-  readonly addressSource: AddressSource
-  readonly secret: string | undefined
-  readonly maxBodyBytes: number
 }
 
-/** The success body: `{ version, name, time }`, `time` being when handling began, in UTC. */
-export const successBody = (name: string, version: string, at: number) => ({
-  version,
-  name,
-  time: new Date(at).toISOString()
-})
-
-/** The error body: `{ error: { type, message } }`. */
-export const errorBody = (type: ErrorType, message: string) => ({ error: { type, message } })
-
-const answer = (status: number, body: unknown) => HttpServerResponse.unsafeJson(body, { status })
+/** The HTTP response of an answer. */
+const respond = (answer: Answer) =>
+  answer.body === undefined
+    ? HttpServerResponse.empty({ status: answer.status, ...(answer.headers === undefined ? {} : { headers: answer.headers }) })
+    : HttpServerResponse.unsafeJson(answer.body, { status: answer.status })
 
 const malformed = (message: string) =>
-  Effect.as(
-    Effect.logDebug("notification refused as malformed", message),
-    answer(400, errorBody("WRONG_EVENT_FORMAT", message))
-  )
+  Effect.as(Effect.logDebug("notification refused as malformed", message), respond(answers.malformed(message)))
 
 /** The answer to a refused event: 500, so that the market sends it again later. */
 const refused = (refusal: Refusal, label: string) =>
   refusal._tag === "NotificationQueueFullError"
-    ? Effect.as(
-      Effect.logWarning("notification queue full: answered 500 so that the market retries later", label),
-      answer(500, errorBody("UNKNOWN", "the receiver's queue is full; retry later"))
-    )
-    : Effect.as(
-      Effect.logWarning("notification not stored: answered 500 so that the market retries later", label, refusal.description),
-      answer(500, errorBody("UNKNOWN", "the receiver could not store the event; retry later"))
-    )
-
-/** Parses JSON text, or says why it is not JSON. */
-const parseJson = (text: string): Either.Either<unknown, string> => {
-  try {
-    return Either.right(JSON.parse(text) as unknown)
-  } catch (error) {
-    return Either.left(`the body is not JSON: ${error instanceof Error ? error.message : String(error)}`)
-  }
-}
+    ? Effect.as(Effect.logWarning(refusalLogs.full, label), respond(answers.queueFull))
+    : Effect.as(Effect.logWarning(refusalLogs.notStored, label, refusal.description), respond(answers.notStored))
 
 /**
  * The handler: an `HttpApp` that answers the market. It never fails: every outcome is an answer.
@@ -84,29 +54,27 @@ export const makeHandler = <E>(
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     const receivedAt = yield* Clock.currentTimeMillis
-    if (config.allowList !== undefined && !config.allowList.allows(senderAddress(request, config.addressSource))) {
-      yield* Effect.logDebug("notification refused: source address not allowed")
-      return answer(403, errorBody("UNKNOWN", "the source address is not allowed"))
+    const screened = screen({
+      method: request.method,
+      originalUrl: request.originalUrl,
+      remoteAddress: Option.getOrUndefined(request.remoteAddress),
+      headers: request.headers
+    }, config)
+    if (screened !== undefined) {
+      if (screened.log !== undefined) yield* Effect.logDebug(...screened.log)
+      return respond(screened.answer)
     }
-    if (config.secret !== undefined && !hasSecretSegment(request, config.secret)) {
-      return HttpServerResponse.empty({ status: 404 })
-    }
-    if (request.method !== "POST") {
-      return HttpServerResponse.empty({ status: 405, headers: { allow: "POST" } })
-    }
-    const tooLarge = `the body is larger than ${config.maxBodyBytes} bytes`
-    if (Number(request.headers["content-length"] ?? 0) > config.maxBodyBytes) return yield* malformed(tooLarge)
     // a longer body without a Content-Length is cut off mid-read, and its connection with it
     const text = yield* request.text.pipe(
       HttpServerRequest.withMaxBodySize(Option.some(config.maxBodyBytes)),
       Effect.option
     )
-    if (Option.isNone(text)) {
-      return yield* malformed(`the body could not be read, or ${tooLarge}`)
-    }
-    const decoded = Either.flatMap(parseJson(text.value), config.decode)
+    if (Option.isNone(text)) return yield* malformed(answers.unreadable(config.maxBodyBytes))
+    const parsed = parseJson(text.value)
+    if (!parsed.ok) return yield* malformed(parsed.message)
+    const decoded = config.decode(parsed.value)
     if (Either.isLeft(decoded)) return yield* malformed(decoded.left)
-    const success = answer(200, successBody(config.name, config.version, receivedAt))
+    const success = respond(answers.success(config.name, config.version, receivedAt))
     if (decoded.right._tag === "Ping") return success
     const { event, label } = decoded.right
     return yield* config.offer(event).pipe(
@@ -115,7 +83,7 @@ export const makeHandler = <E>(
         onSuccess: (outcome) =>
           outcome === "stored"
             ? Effect.succeed(success)
-            : Effect.as(Effect.logDebug("duplicate notification answered as delivered", label), success)
+            : Effect.as(Effect.logDebug(refusalLogs.duplicate, label), success)
       })
     )
   }).pipe(Effect.annotateLogs("module", "ChatsNotifications"))

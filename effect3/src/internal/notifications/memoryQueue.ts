@@ -3,7 +3,7 @@
  * event is "stored" once it is in the queue; it is handed to the consumer once and never again.
  */
 import { Clock, Effect, Queue, type Scope, Stream } from "effect"
-import type { SeenWindow } from "./seen.js"
+import type { SeenWindow } from "../../../../core/notifications/seen.js"
 
 /** An event handed to the consumer of the in-memory queue: acknowledging it does nothing. */
 export interface MemoryDelivery<E> {

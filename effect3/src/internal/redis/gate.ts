@@ -1,60 +1,24 @@
 /**
  * The Redis gate: a counting semaphore across processes, first come first served, with leases.
- * See `scripts.ts` for what runs on the server; this side waits for a wake-up (or re-checks after
- * a bounded delay, in case one is lost), keeps the lease of a long request, and gives up its place
- * when interrupted.
+ * The calls and what runs on the server are the core's (`core/redis/gate.ts`, `scripts.ts`); this side
+ * waits for a wake-up (or re-checks after a bounded delay, in case one is lost), keeps the lease of a
+ * long request, and gives up its place when interrupted.
  */
 import { Clock, Duration, Effect, Exit, Fiber, Option } from "effect"
+import * as Core from "../../../../core/redis/gate.js"
+import type { GateKeys } from "../../../../core/redis/keys.js"
 import { LimiterUnavailableError } from "../../ChatsError.js"
 import { type Gate, type LimitKey, makeMemoryGate, noteQueued, type QuotaState, type QuotaStore } from "../../ChatsLimiter.js"
-import type { Connection, RedisFailure } from "./connection.js"
 import { reservingApart } from "../limiter/reservingGate.js"
-import type { GateKeys } from "./keys.js"
-import { spentState, stateArgs } from "./quotaStore.js"
-import * as Scripts from "./scripts.js"
+import { attempt, type Connection, type RedisFailure } from "./connection.js"
+import { spentState } from "./quotaStore.js"
 import type { Wakeups } from "./wakeups.js"
 
 /** Settings of the gate (times in milliseconds). */
-export interface GateSettings {
-  readonly maxInFlight: number
-  /** How long a slot stays held without renewal; renewed every third of it. */
-  readonly lease: number
+export interface GateSettings extends Core.GateScriptSettings {
   /** Wait in the process's own gate when Redis cannot answer, instead of failing. */
   readonly fallback: boolean
 }
-
-/**
- * How long a waiter's heartbeat, and a slot handed to a waiter before it renews it, stay valid: short
- * beside the lease, so that the waiters of a killed process are dropped before its leases run out.
- */
-export const claimOf = (lease: number): number => Math.max(1, Math.min(Math.floor(lease / 2), 3000))
-
-/**
- * Runs a gate script for `token` at the keys of one business; `quota`: the key of the quota state of
- * the caller's operation, and `state`: what to record there (see `scripts.ts`).
- */
-export const runScript = (
-  connection: Connection,
-  script: Scripts.Script,
-  keys: GateKeys,
-  settings: { readonly maxInFlight: number; readonly lease: number },
-  token: string,
-  quota = "",
-  state?: QuotaState
-): Effect.Effect<unknown, RedisFailure> =>
-  connection.run(
-    script,
-    [keys.holders, keys.queue, keys.waiters, keys.meta, keys.wakePrefix, keys.units],
-    [
-      settings.maxInFlight,
-      settings.lease,
-      claimOf(settings.lease),
-      connection.publishCommand,
-      token,
-      quota,
-      ...(state === undefined ? [] : stateArgs(state))
-    ]
-  )
 
 /** A unit of an operation's quota asked with a slot. */
 interface UnitAsked<A> {
@@ -101,23 +65,18 @@ export const make = (
   settings: GateSettings
 ): Gate => {
   const { lease, maxInFlight } = settings
-  const claim = claimOf(lease)
+  const claim = Core.claimOf(lease)
   const recheck = Math.max(1, Math.floor(claim / 3))
   const fallback = settings.fallback ? makeMemoryGate({ maxInFlight }) : undefined
-
-  const runGate = (script: Scripts.Script, keys: GateKeys, token: string, quota?: string, state?: QuotaState) =>
-    runScript(connection, script, keys, settings, token, quota, state)
+  const calls = Core.makeGateCalls(connection.core, wakeups.core, settings)
 
   /**
-   * Leaves the queue, or frees the slot (true if the token held one), recording `state` at `quota`
-   * first if given; wakes the local waiters handed a slot.
+   * Leaves the queue, or frees the slot, recording `state` at `quota` first if given: bounded, not
+   * paused after a failure, and tried again until it lands or a lease has passed (see the core's
+   * `leaveUntilLanded`). Returns once the first try is over.
    */
   const leave = (keys: GateKeys, token: string, quota?: string, state?: QuotaState) =>
-    Effect.map(runGate(Scripts.leave, keys, token, quota, state), (reply) => {
-      const [held, ...woken] = reply as [number, ...Array<string>]
-      for (const wakeup of woken) wakeups.wake(wakeup)
-      return held === 1
-    })
+    Effect.promise(() => calls.leaveUntilLanded(keys, token, quota, state))
 
   /**
    * Waits in line for a slot (and the unit of the quota at `quota`, if not ''): a wake-up, or a
@@ -126,26 +85,27 @@ export const make = (
   const waitForSlot = (key: LimitKey, keys: GateKeys, token: string, quota: string): Effect.Effect<Slot, RedisFailure> =>
     Effect.gen(function*() {
       yield* wakeups.listen(keys.wakePrefix)
-      wakeups.expect(token)
+      wakeups.core.expect(token)
       let queued = false
       while (true) {
-        const [status, wait, unit] = (yield* runGate(Scripts.acquire, keys, token, quota)) as [number, number, string?]
-        if (status === 1) return { grant: "lease", unit } as const
-        if (status === 2) return { grant: "claim", unit } as const
+        const acquired = yield* attempt((signal) => calls.acquire(keys, token, quota, { signal }))
+        if (acquired._tag !== "wait") return { grant: acquired._tag, unit: acquired.unit }
         if (!queued) {
           queued = true
           yield* noteQueued(key)
         }
-        if (yield* wakeups.wait(token, Math.min(wait, recheck))) return { grant: "claim", unit: wakeups.unitOf(token) } as const
+        if (yield* wakeups.wait(token, Math.min(acquired.millis, recheck))) {
+          return { grant: "claim", unit: wakeups.core.unitOf(token) } as const
+        }
       }
     }).pipe(
       Effect.onExit((exit) => {
-        wakeups.forget(token)
+        wakeups.core.forget(token)
         if (Exit.isSuccess(exit)) return Effect.void
         // interrupted: leave the queue (or free a slot just handed over) before returning; failed:
-        // Redis is out of reach, so try it in the background rather than delay the error
-        const cleanup = Effect.ignore(leave(keys, token))
-        return Exit.isInterrupted(exit) ? cleanup : Effect.asVoid(Effect.forkDaemon(cleanup))
+        // Redis is out of reach, so leave in the background rather than delay the error. Either way
+        // the clean-up is tried until it lands: an acquire Redis runs late must not keep a slot.
+        return Exit.isInterrupted(exit) ? Effect.asVoid(leave(keys, token)) : Effect.sync(() => void calls.leaveUntilLanded(keys, token))
       })
     )
 
@@ -153,11 +113,11 @@ export const make = (
   const renewals = (key: LimitKey, keys: GateKeys, token: string): Effect.Effect<void> =>
     Effect.gen(function*() {
       while (true) {
-        const renewed = yield* Effect.either(runGate(Scripts.renew, keys, token))
+        const renewed = yield* Effect.either(attempt((signal) => calls.renew(keys, token, { signal })))
         if (renewed._tag === "Left") {
           yield* Effect.logWarning(`ChatsClient: the Redis gate could not renew a lease: ${renewed.left.description}`)
           yield* Effect.sleep(Duration.millis(Math.min(lease / 3, claim / 2)))
-        } else if (renewed.right !== 1) {
+        } else if (!renewed.right) {
           return yield* noteLeaseLost(key)
         } else {
           yield* Effect.sleep(Duration.millis(lease / 3))
@@ -180,13 +140,14 @@ export const make = (
 
   /**
    * Frees the slot after the request, recording the state its answer reported in the same step; a
-   * failure is logged (the lease runs out on its own, and the next answer reports the quota again).
+   * first try that fails is logged (the tries go on until the lease runs out, and the next answer
+   * reports the quota again).
    */
   const release = (keys: GateKeys, token: string, quota?: string, state?: QuotaState) =>
-    Effect.catchAll(
-      Effect.asVoid(leave(keys, token, quota, state)),
-      (failure) => Effect.logWarning(`ChatsClient: the Redis gate could not free a slot (its lease will run out): ${failure.description}`)
-    )
+    Effect.flatMap(leave(keys, token, quota, state), (outcome) =>
+      outcome._tag === "landed"
+        ? Effect.void
+        : Effect.logWarning(`ChatsClient: the Redis gate could not free a slot yet (tried again until its lease runs out): ${outcome.failure.description}`))
 
   /**
    * Runs `use` while holding a slot, waiting in line for one. With `asked`, a unit of the operation's

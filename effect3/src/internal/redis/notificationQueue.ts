@@ -3,7 +3,7 @@
  * and append in one script) before the receiver answers 200; consumers read through one consumer
  * group, keep the entries they hold claimed while they handle them, acknowledge (and delete) each on
  * success, take over the entries idle past `claimIdle`, and move an entry delivered `maxDeliveries`
- * times to the dead letters. See `queueScripts.ts` for what runs on the server.
+ * times to the dead letters. See `core/redis/queueScripts.ts` for what runs on the server.
  */
 import { hostname } from "node:os"
 import { randomUUID } from "node:crypto"
@@ -19,9 +19,10 @@ import {
   NotificationQueueUnavailableError
 } from "../../ChatsNotifications.js"
 import type { DeadLetter, NotificationQueue } from "../../Redis.js"
+import { monotonicMillis } from "../../../../core/redis/connection.js"
+import { queueKeys, seenKey } from "../../../../core/redis/keys.js"
+import * as Scripts from "../../../../core/redis/queueScripts.js"
 import type { Connection, Dedicated, RedisFailure } from "./connection.js"
-import { queueKeys, seenKey } from "./keys.js"
-import * as Scripts from "./queueScripts.js"
 
 /** Settings of the queue (times in milliseconds). */
 export interface QueueSettings {
@@ -201,7 +202,7 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
 
         /** Entries idle past `claimIdle` (at most every half of it), else new ones (waiting up to `blockMillis`). */
         const nextEntries: Effect.Effect<ReadonlyArray<Entry>, RedisFailure> = Effect.gen(function*() {
-          const now = Date.now()
+          const now = monotonicMillis()
           if (now >= nextClaimAt) {
             nextClaimAt = now + Math.max(10, Math.floor(settings.claimIdle / 2))
             const claimed = claimedEntries(

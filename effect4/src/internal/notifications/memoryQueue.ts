@@ -1,0 +1,74 @@
+/**
+ * The receiver's default queue: bounded, in memory, with the duplicate window of the process. An
+ * event is "stored" once it is in the queue; it is handed to the consumer once and never again.
+ */
+import { type Cause, Clock, Effect, Queue, type Scope, Stream } from "effect"
+import type { SeenWindow } from "../../../../core/notifications/seen.js"
+
+/** An event handed to the consumer of the in-memory queue: acknowledging it does nothing. */
+export interface MemoryDelivery<E> {
+  readonly event: E
+  readonly id: string
+  readonly attempt: number
+  readonly ack: Effect.Effect<void>
+  readonly fail: (reason: string) => Effect.Effect<void>
+}
+
+/** The in-memory queue, generic over the event and the error a full queue is reported with. */
+export interface MemoryQueue<E, Full> {
+  readonly offer: (event: E) => Effect.Effect<"stored" | "duplicate", Full>
+  readonly deliveries: Stream.Stream<MemoryDelivery<E>>
+  readonly pending: Effect.Effect<number>
+}
+
+/** Settings of the in-memory queue. */
+export interface MemoryQueueSettings<E, Full> {
+  readonly capacity: number
+  readonly seen: SeenWindow
+  readonly keyOf: (event: E) => string
+  readonly full: () => Full
+}
+
+/**
+ * Makes the queue. When the scope closes, the events still queued are dropped and the stream ends
+ * (the queue is ended, then shut down).
+ */
+export const makeMemoryQueue = <E, Full>(
+  settings: MemoryQueueSettings<E, Full>
+): Effect.Effect<MemoryQueue<E, Full>, never, Scope.Scope> =>
+  Effect.map(
+    Effect.acquireRelease(Queue.dropping<E, Cause.Done>(settings.capacity), (queue) =>
+      Effect.sync(() => {
+        Queue.endUnsafe(queue)
+        Queue.shutdownUnsafe(queue)
+      })),
+    (queue) => {
+      let sequence = 0
+      // the window is checked and the queue offered to in one synchronous step, so two copies cannot both pass
+      const accept = (event: E, now: number): "stored" | "duplicate" | "full" => {
+        const key = settings.keyOf(event)
+        if (settings.seen.has(key, now)) return "duplicate"
+        if (!Queue.offerUnsafe(queue, event)) return "full"
+        settings.seen.add(key, now)
+        return "stored"
+      }
+      return {
+        offer: (event) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            const outcome = accept(event, now)
+            return outcome === "full" ? Effect.fail(settings.full()) : Effect.succeed(outcome)
+          }),
+        // one event at a time: the queue keeps the rest, so that `capacity` bounds what waits
+        deliveries: Stream.fromEffectRepeat(Queue.take(queue)).pipe(
+          Stream.map((event): MemoryDelivery<E> => ({
+            event,
+            id: `memory:${++sequence}`,
+            attempt: 1,
+            ack: Effect.void,
+            fail: () => Effect.void
+          }))
+        ),
+        pending: Queue.size(queue)
+      }
+    }
+  )
