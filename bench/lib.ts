@@ -49,14 +49,35 @@ export interface Sample {
   readonly wallMs: number
 }
 
-/** Runs `fn` after a full GC and returns its CPU and wall time. */
-export const measure = async <A>(fn: () => Promise<A>): Promise<Sample & { readonly value: A }> => {
-  gc()
-  const cpu0 = process.cpuUsage()
+/** A CPU clock: user and system microseconds since `previous`. */
+type CpuClock = (previous?: NodeJS.CpuUsage) => NodeJS.CpuUsage
+
+/** The main thread's CPU time (`process.threadCpuUsage`, Node 23.9 and later), or the process's where there is none. */
+const threadCpu: CpuClock = (process as unknown as { readonly threadCpuUsage?: CpuClock }).threadCpuUsage?.bind(process) ??
+  process.cpuUsage.bind(process)
+
+/** Which CPU time a measurement reads: the whole process's (every thread) or the main thread's alone. */
+export type Clock = "process" | "thread"
+
+/** Whether `process.threadCpuUsage` exists here (else the `thread` clock reads the process's). */
+export const hasThreadClock = (process as unknown as { readonly threadCpuUsage?: CpuClock }).threadCpuUsage !== undefined
+
+/**
+ * Runs `fn` after a full GC (unless `gcFirst` is false) and returns its CPU and wall time. CPU is the
+ * process's (user + system, every thread: V8's GC and compiler threads too), or with `clock: "thread"`
+ * the main thread's alone.
+ */
+export const measure = async <A>(
+  fn: () => Promise<A>,
+  options: { readonly gcFirst?: boolean; readonly clock?: Clock } = {}
+): Promise<Sample & { readonly value: A }> => {
+  if (options.gcFirst !== false) gc()
+  const clock = options.clock === "thread" ? threadCpu : process.cpuUsage.bind(process)
+  const cpu0 = clock()
   const t0 = performance.now()
   const value = await fn()
   const wallMs = performance.now() - t0
-  const cpu = process.cpuUsage(cpu0)
+  const cpu = clock(cpu0)
   return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, value }
 }
 

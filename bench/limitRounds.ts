@@ -137,8 +137,9 @@ export interface LimitEdition {
 /**
  * The command line of an edition's `bench/limit.ts`:
  *
- *   [--rounds 7] [--calls 400] [--latency 20] [--concurrency 8]
+ *   [--rounds 7] [--calls 400] [--latency 20] [--concurrency 8] [--offset N]
  *
+ * `--offset` is the number of the first round (rounds alternate which row runs first).
  * `make` builds the edition's rows for the bench server.
  */
 export const limitMain = async (workers: number, make: (info: ServerInfo) => Promise<LimitEdition>): Promise<void> => {
@@ -147,6 +148,7 @@ export const limitMain = async (workers: number, make: (info: ServerInfo) => Pro
   const calls = Number(options.get("calls") ?? 400)
   const latency = Number(options.get("latency") ?? 20)
   const concurrency = Number(options.get("concurrency") ?? 8)
+  const offset = Number(options.get("offset") ?? 0)
   const server = await connectServer()
   const { info } = server
   const edition = await make(info)
@@ -178,7 +180,7 @@ export const limitMain = async (workers: number, make: (info: ServerInfo) => Pro
       async () => ours.push(await run(() => edition.client(calls, concurrency)))
     ]
     for (let round = 0; round < rounds; round++) {
-      for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) await kind()
+      for (const kind of (round + offset) % 2 === 0 ? kinds : [...kinds].reverse()) await kind()
       const u = undici.at(-1)!
       const p = platform.at(-1)!
       const c = ours.at(-1)!

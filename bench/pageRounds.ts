@@ -6,7 +6,7 @@
  * run interleaved, in a rotating order, round after round, so that each ratio to the floor (the first
  * row) is taken within one round.
  */
-import { args, connectServer, measure, progress, report, type Sample, type ServerInfo, spread } from "./lib.js"
+import { args, type Clock, connectServer, gc, measure, progress, report, type Sample, type ServerInfo, spread } from "./lib.js"
 
 /** Which page a row fetches: the history page (100 messages) or the chats page (20 chats). */
 export type Kind = "history" | "chats"
@@ -120,44 +120,65 @@ export const fetchRow: Row = {
   }
 }
 
-/** Runs the rows over one page: a warm-up, then `rounds` rounds of `pages` pages per row, rotating their order. */
+/**
+ * Runs the rows over one page: a warm-up, then `rounds` rounds of `pages` pages per row. A round runs
+ * the rows `blocks` times over, `pages / blocks` pages each time, in an order that rotates from block
+ * to block and from round to round (starting `offset` further on), and adds up each row's CPU and wall time: with many small
+ * blocks, every row shares the same moments of the round, so that a busy machine weighs on all rows
+ * alike and the differences between rows, taken within the round, keep their sign. A full GC starts
+ * each round (and, with one block, each row's run); the collections a row's allocations cause
+ * during the round are counted in its time.
+ */
 export const runKind = async (
   info: ServerInfo,
   kind: Kind,
   selected: ReadonlyArray<Row>,
   rounds: number,
   pages: number,
-  warmup: number
+  warmup: number,
+  offset = 0,
+  blocks = 1,
+  clock: Clock = "process"
 ): Promise<PagesResult> => {
   const prepared: Array<{ readonly row: Row } & Prepared> = []
   for (const row of selected) prepared.push({ row, ...(await row.setup(info, kind)) })
   // warm-up: every row, not recorded
   for (const p of prepared) await p.run(warmup)
+  const perBlock = Math.max(1, Math.round(pages / blocks))
+  const done = perBlock * blocks
   const samples = prepared.map(() => [] as Array<Sample>)
   let items = 0
   for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < prepared.length; k++) {
-      const i = (k + round) % prepared.length
-      const sample = await measure(() => prepared[i]!.run(pages))
-      items = sample.value / pages
-      samples[i]!.push(sample)
+    const cpuMs = prepared.map(() => 0)
+    const wallMs = prepared.map(() => 0)
+    if (blocks > 1) gc()
+    for (let block = 0; block < blocks; block++) {
+      for (let k = 0; k < prepared.length; k++) {
+        const i = (k + block + round + offset) % prepared.length
+        const run = () => prepared[i]!.run(perBlock)
+        const sample = await measure(run, { gcFirst: blocks === 1, clock })
+        items = sample.value / perBlock
+        cpuMs[i]! += sample.cpuMs
+        wallMs[i]! += sample.wallMs
+      }
     }
+    prepared.forEach((_, i) => samples[i]!.push({ cpuMs: cpuMs[i]!, wallMs: wallMs[i]! }))
     progress(`  ${kind} round ${round + 1}/${rounds}: ` +
-      prepared.map((p, i) => `${p.row.name} ${(samples[i]!.at(-1)!.cpuMs * 1000 / pages).toFixed(0)}µs`).join(", "))
+      prepared.map((p, i) => `${p.row.name} ${(samples[i]!.at(-1)!.cpuMs * 1000 / done).toFixed(0)}µs`).join(", "))
   }
   for (const p of prepared) await p.close()
   const floor = samples[0]!
   return {
     kind,
-    pages,
+    pages: done,
     rounds,
     items,
     bytes: kind === "history" ? info.fixed.historyBytes : info.fixed.chatsBytes,
     rows: prepared.map((p, i) => ({
       name: p.row.name,
       label: p.row.label,
-      cpuUs: samples[i]!.map((s) => s.cpuMs * 1000 / pages),
-      wallUs: samples[i]!.map((s) => s.wallMs * 1000 / pages),
+      cpuUs: samples[i]!.map((s) => s.cpuMs * 1000 / done),
+      wallUs: samples[i]!.map((s) => s.wallMs * 1000 / done),
       cpuRatio: samples[i]!.map((s, r) => s.cpuMs / floor[r]!.cpuMs)
     }))
   }
@@ -166,9 +187,13 @@ export const runKind = async (
 /**
  * The command line of an edition's `bench/pages.ts`:
  *
- *   [--rounds 7] [--pages 300] [--warmup 600] [--only ROW[,ROW]] [--skip-floor] [--kind history|chats]
+ *   [--rounds 7] [--pages 300] [--warmup 600] [--blocks 1] [--clock process|thread] [--only ROW[,ROW]] [--skip-floor] [--kind history|chats] [--offset N]
  *
- * The first row is the floor, kept unless `--skip-floor` (for profiling one row alone). Reports the
+ * The first row is the floor, kept unless `--skip-floor` (for profiling one row alone). `--offset`
+ * starts the rotation of the rows' order further on (the runner's round number, when each round is
+ * a process of its own). `--blocks` splits each row's pages of a round into that many runs, interleaved
+ * with the other rows' (see {@link runKind}). `--clock thread` reads the main thread's CPU time alone
+ * (not V8's GC and compiler threads). Reports the
  * results for the runner; run on its own, it also prints them.
  */
 export const pagesMain = async (rows: ReadonlyArray<Row>): Promise<void> => {
@@ -176,6 +201,9 @@ export const pagesMain = async (rows: ReadonlyArray<Row>): Promise<void> => {
   const rounds = Number(options.get("rounds") ?? 7)
   const pages = Number(options.get("pages") ?? 300)
   const warmup = Number(options.get("warmup") ?? pages * 2)
+  const offset = Number(options.get("offset") ?? 0)
+  const blocks = Number(options.get("blocks") ?? 1)
+  const clock: Clock = options.get("clock") === "thread" ? "thread" : "process"
   const only = options.get("only")?.split(",")
   const kinds = (options.get("kind")?.split(",") ?? ["history", "chats"]) as Array<Kind>
   const keepFloor = options.get("skip-floor") === undefined
@@ -187,7 +215,7 @@ export const pagesMain = async (rows: ReadonlyArray<Row>): Promise<void> => {
     const results: Array<PagesResult> = []
     for (const kind of kinds) {
       progress(`pages: ${kind}, ${rounds} rounds of ${pages} pages per row`)
-      results.push(await runKind(server.info, kind, selected, rounds, pages, warmup))
+      results.push(await runKind(server.info, kind, selected, rounds, pages, warmup, offset, blocks, clock))
     }
     report(results)
     if (process.env["BENCH_SERVER"] === undefined) {
