@@ -713,9 +713,14 @@ const sort = (body: unknown): Either.Either<Decoded<Event>, string> =>
         })
   })
 
-/** A duration option as the core's checks read it: its milliseconds (NaN when it is no duration) and the input. */
+/**
+ * A duration option as the core's checks read it: its milliseconds (NaN when it is no duration) and
+ * the input. A number is read as it is, since `Duration` would take a negative one for zero.
+ */
 const durationInput = (input: Duration.DurationInput) => ({
-  millis: Option.match(Duration.decodeUnknown(input), { onNone: () => NaN, onSome: Duration.toMillis }),
+  millis: typeof input === "number"
+    ? input
+    : Option.match(Duration.decodeUnknown(input), { onNone: () => NaN, onSome: Duration.toMillis }),
   input
 })
 
