@@ -1,7 +1,8 @@
 /**
- * The performance targets of the client and their verdicts, computed from the results of a run of
- * `bench/run.ts` (which prints them as the summary table of `npm run bench`). A target whose section
- * did not run is "not measured"; a quick run (`--quick`) gives verdicts too, but not figures to quote.
+ * The performance targets of the client and their verdicts, computed from the results of a run of the
+ * repository's `bench/main.ts` (which prints them, for each edition, as the summary table of `npm run
+ * bench`). A target whose section did not run for an edition is "not measured"; a quick run (`--quick`)
+ * gives verdicts too, but not figures to quote.
  */
 import { fmt, fmtSpread, spread } from "./lib.js"
 import type { MemoryResult } from "./memory.js"

@@ -46,7 +46,7 @@ const main = async () => {
   }
   const figures = versions.map((): Figures => ({ floorUs: [], libraryUs: [], ratio: [], share: [], callsPerSecond: [], undiciPerSecond: [] }))
   const { info, child } = await startServer()
-  // every script's server is this one; quiet, as under `bench/run.ts`
+  // every script's server is this one; quiet, as under the root's `bench/main.ts`
   const server = { BENCH_SERVER: JSON.stringify(info), BENCH_QUIET: "1" }
   try {
     for (let round = 0; round < rounds; round++) {
