@@ -15,20 +15,35 @@
  *   (or, with `fallback: "memory"`, waits at the process's own gate), and the quota store fails open:
  *   the client logs a warning and sends, and the market's headers stay the authority.
  *
+ * - The durable notification queue (`layerNotificationQueue`) replaces the receiver's in-memory queue
+ *   with a Redis Stream: the market gets its 200 only once the event is stored (duplicate check,
+ *   bound and append in one script), consumers read through a consumer group and acknowledge each
+ *   event when their handler succeeds (at-least-once), the events of a consumer that died or failed
+ *   go to another after `claimIdle`, and an event delivered `maxDeliveries` times goes to a
+ *   dead-letter stream that can be listed and replayed.
+ *
  * Needs the `redis` package (node-redis), an optional peer dependency, loaded when a layer of a URL
- * opens a connection (without it that layer fails, naming the package and its install); {@link make}
- * and {@link layerClient} take a client of yours.
+ * opens a connection (without it that layer fails, naming the package and its install); {@link make},
+ * {@link layerClient} and {@link layerNotificationQueueClient} take a client of yours.
  *
  * @since 1.0.0
  */
-import { Config, Context, Duration, Effect, Layer, Redacted, type Scope } from "effect"
+import { Config, Context, Duration, Effect, Layer, type Option, Redacted, type Scope } from "effect"
 import type * as CoreConnection from "../../core/redis/connection.js"
 import { keyCache } from "../../core/redis/keys.js"
 import { InvalidOptionsError } from "./ChatsError.js"
 import { ChatsGate, ChatsQuotaStore, type Gate, marketParallelLimit, type QuotaStore } from "./ChatsLimiter.js"
+import {
+  ChatsEventQueue,
+  type Event,
+  type EventQueue,
+  type NotificationQueueFullError,
+  type NotificationQueueUnavailableError
+} from "./ChatsNotifications.js"
 import { importPeer } from "./internal/peers.js"
 import * as Connection from "./internal/redis/connection.js"
 import * as RedisGate from "./internal/redis/gate.js"
+import * as RedisNotificationQueue from "./internal/redis/notificationQueue.js"
 import * as RedisQuotaStore from "./internal/redis/quotaStore.js"
 import * as Wakeups from "./internal/redis/wakeups.js"
 
@@ -121,14 +136,16 @@ const millis = (option: string, value: Duration.Input, minimum: number): Effect.
     : Effect.fail(invalid(option, `${option} must be at least ${minimum} ms`))
 }
 
+/** A positive integer option. */
+const positiveInt = (option: string, value: number): Effect.Effect<number, InvalidOptionsError> =>
+  Number.isSafeInteger(value) && value > 0
+    ? Effect.succeed(value)
+    : Effect.fail(invalid(option, `${option} must be a positive integer, got ${value}`))
+
 /** The settings of the gate and the connection, checked: an `InvalidOptionsError` names a bad option. */
 const gateSettings = Effect.fnUntraced(function*(options: Options) {
-  const maxInFlight = options.maxInFlight ?? marketParallelLimit
-  if (!Number.isSafeInteger(maxInFlight) || maxInFlight <= 0) {
-    return yield* invalid("maxInFlight", `maxInFlight must be a positive integer, got ${maxInFlight}`)
-  }
   return {
-    maxInFlight,
+    maxInFlight: yield* positiveInt("maxInFlight", options.maxInFlight ?? marketParallelLimit),
     // shorter leases would make the waiters' re-checks (a sixth of a lease) a busy poll of Redis
     lease: yield* millis("lease", options.lease ?? "10 seconds", 1000),
     timeoutMillis: yield* millis("timeout", options.timeout ?? "2 seconds", 1),
@@ -259,6 +276,22 @@ export const layer = (options: UrlOptions): Layer.Layer<never, InvalidOptionsErr
     return toContext(yield* makeWith(client, settings, secrets))
   }))
 
+/** The Redis URL read through `Config` (`REDIS_URL` by default), or an `InvalidOptionsError`. */
+const configuredUrl = Effect.fnUntraced(function*(config: Config.Config<Redacted.Redacted<string>> | undefined) {
+  const url = yield* Effect.mapError(
+    Config.withDefault(config ?? Config.Redacted("REDIS_URL"), undefined),
+    (error: Config.ConfigError) => invalid("url", `the Redis URL could not be read from the configuration: ${error.message}`)
+  )
+  if (url === undefined) {
+    return yield* new InvalidOptionsError({
+      option: config === undefined ? "REDIS_URL" : "url",
+      reason: "missing",
+      description: "no Redis URL is configured"
+    })
+  }
+  return url
+})
+
 /**
  * {@link layer} with the URL read through Effect `Config` (`Config.Redacted`): `REDIS_URL` by default.
  * A URL that is not set, or cannot be read, fails the layer with an `InvalidOptionsError` (`missing`
@@ -270,17 +303,187 @@ export const layer = (options: UrlOptions): Layer.Layer<never, InvalidOptionsErr
 export const layerConfig = (
   options: Options & { readonly url?: Config.Config<Redacted.Redacted<string>> | undefined } = {}
 ): Layer.Layer<never, InvalidOptionsError> =>
-  Layer.unwrap(Effect.gen(function*() {
-    const url = yield* Effect.mapError(
-      Config.withDefault(options.url ?? Config.Redacted("REDIS_URL"), undefined),
-      (error: Config.ConfigError) => invalid("url", `the Redis URL could not be read from the configuration: ${error.message}`)
-    )
-    if (url === undefined) {
-      return yield* new InvalidOptionsError({
-        option: options.url === undefined ? "REDIS_URL" : "url",
-        reason: "missing",
-        description: "no Redis URL is configured"
-      })
-    }
-    return layer({ ...options, url })
+  Layer.unwrap(Effect.map(configuredUrl(options.url), (url) => layer({ ...options, url })))
+
+// -----------------------------------------------------------------------------
+// Durable notification queue
+// -----------------------------------------------------------------------------
+
+/**
+ * Settings of the durable notification queue.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface NotificationQueueOptions {
+  /**
+   * The queue's name: receivers and consumers with the same name (and prefix) share one queue. Letters,
+   * digits and `-._:`. Default `notifications`.
+   */
+  readonly name?: string | undefined
+  /**
+   * Most events stored and not yet acknowledged. When it is reached, the market is answered 500 (it
+   * retries later) and nothing stored is dropped. Default 10,000.
+   */
+  readonly maxLength?: number | undefined
+  /** How long an event's duplicate key lives: a repeat within it is answered 200 and not stored. 0 turns it off. Default 1 hour. */
+  readonly duplicateWindow?: Duration.Input | undefined
+  /**
+   * How long an event may stay delivered without an acknowledgement or a heartbeat before another
+   * consumer takes it over (its consumer died, or its handler failed). Default 30 seconds.
+   */
+  readonly claimIdle?: Duration.Input | undefined
+  /** After this many deliveries without an acknowledgement, an event goes to the dead letters. Default 5. */
+  readonly maxDeliveries?: number | undefined
+  /** Most events a consumer reads at once. Default 10. */
+  readonly batchSize?: number | undefined
+  /** The longest any call to Redis may take (a blocking read: this beyond its wait). Default 2 seconds. */
+  readonly timeout?: Duration.Input | undefined
+  /** The prefix of every key. Default `ymc`. */
+  readonly prefix?: string | undefined
+}
+
+/**
+ * An event that was delivered `maxDeliveries` times without an acknowledgement (or could not be read
+ * back), kept in the dead-letter stream until it is replayed.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface DeadLetter {
+  /** Its id in the dead-letter stream (what `replay` takes). */
+  readonly id: string
+  /** The id it had in the queue. */
+  readonly originalId: string
+  /** The notification's JSON, as the market sent it. */
+  readonly body: string
+  /** The event, when the body decodes to one. */
+  readonly event: Option.Option<Event>
+  /** How many times it was delivered. */
+  readonly deliveries: number
+  /** Why it was given up: the handler's last failure, or the deliveries without an acknowledgement. */
+  readonly reason: string
+}
+
+/**
+ * The durable notification queue: the receiver's `EventQueue`, with its dead letters.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface NotificationQueue extends EventQueue {
+  /** The oldest dead letters, at most `count` (default 100). */
+  readonly deadLetters: (count?: number) => Effect.Effect<ReadonlyArray<DeadLetter>, NotificationQueueUnavailableError>
+  /**
+   * Puts a dead letter back on the queue as a new event (delivery count from 0); `false` when there is
+   * no such dead letter. Fails with `NotificationQueueFullError` when the queue is at its maximum length.
+   */
+  readonly replay: (id: string) => Effect.Effect<boolean, NotificationQueueFullError | NotificationQueueUnavailableError>
+}
+
+/**
+ * The durable notification queue, provided by the `layerNotificationQueue*` layers beside
+ * `ChatsNotifications.ChatsEventQueue`: for its dead letters.
+ *
+ * @since 1.0.0
+ * @category services
+ */
+export class DurableNotificationQueue extends Context.Service<DurableNotificationQueue, NotificationQueue>()(
+  "effect-yandex-market-chats/DurableNotificationQueue"
+) {}
+
+/** The settings of the queue, checked: an `InvalidOptionsError` names a bad option. */
+const queueSettings = Effect.fnUntraced(function*(options: NotificationQueueOptions) {
+  const name = options.name ?? "notifications"
+  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(name)) {
+    return yield* invalid("name", "name must be 1 to 100 letters, digits or -._:")
+  }
+  return {
+    prefix: options.prefix ?? "ymc",
+    name,
+    group: "consumers",
+    maxLength: yield* positiveInt("maxLength", options.maxLength ?? 10_000),
+    duplicateWindow: yield* millis("duplicateWindow", options.duplicateWindow ?? "1 hour", 0),
+    claimIdle: yield* millis("claimIdle", options.claimIdle ?? "30 seconds", 10),
+    maxDeliveries: yield* positiveInt("maxDeliveries", options.maxDeliveries ?? 5),
+    batchSize: yield* positiveInt("batchSize", options.batchSize ?? 10)
+  } satisfies RedisNotificationQueue.QueueSettings
+})
+
+/** Builds the queue over `client`, with the secrets an error must not show. */
+const makeQueueWith = Effect.fnUntraced(function*(
+  client: RedisClient,
+  settings: RedisNotificationQueue.QueueSettings,
+  timeoutMillis: number,
+  secrets: ReadonlyArray<string>
+) {
+  const connection = yield* Connection.make(client, { timeoutMillis, pubsub: undefined, secrets })
+  return yield* RedisNotificationQueue.make(connection, settings)
+})
+
+/**
+ * Builds the durable notification queue over a connected client of yours (which stays yours to close);
+ * its consumers' connections, duplicates of it, are closed with the scope. Fails with an
+ * `InvalidOptionsError` on a bad option.
+ *
+ * @since 1.0.0
+ * @category constructors
+ */
+export const makeNotificationQueue = (
+  client: RedisClient,
+  options: NotificationQueueOptions = {}
+): Effect.Effect<NotificationQueue, InvalidOptionsError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const settings = yield* queueSettings(options)
+    const timeoutMillis = yield* millis("timeout", options.timeout ?? "2 seconds", 1)
+    return yield* makeQueueWith(client, settings, timeoutMillis, [])
+  })
+
+/** The queue as the receiver's `ChatsEventQueue` and as the `DurableNotificationQueue`. */
+const queueContext = (queue: NotificationQueue) =>
+  Context.make(ChatsEventQueue, queue).pipe(Context.add(DurableNotificationQueue, queue))
+
+/**
+ * A layer of the durable notification queue over a connected client of yours: provide it to
+ * `ChatsNotifications.layer`/`layerServer` (or `make`), and the receiver stores each event in it.
+ *
+ * @since 1.0.0
+ * @category layers
+ */
+export const layerNotificationQueueClient = (
+  client: RedisClient,
+  options: NotificationQueueOptions = {}
+): Layer.Layer<ChatsEventQueue | DurableNotificationQueue, InvalidOptionsError> =>
+  Layer.effectContext(Effect.map(makeNotificationQueue(client, options), queueContext))
+
+/**
+ * A layer of the durable notification queue over a connection to `url` that it opens and closes:
+ * provide it to `ChatsNotifications.layer`/`layerServer` (or `make`). Until Redis answers, the
+ * receiver answers the market 500 (it retries) and consumers wait. Fails with an `InvalidOptionsError`
+ * on a bad option or URL, before connecting.
+ *
+ * @since 1.0.0
+ * @category layers
+ */
+export const layerNotificationQueue = (
+  options: NotificationQueueOptions & { readonly url: Redacted.Redacted<string> | string }
+): Layer.Layer<ChatsEventQueue | DurableNotificationQueue, InvalidOptionsError> =>
+  Layer.effectContext(Effect.gen(function*() {
+    const settings = yield* queueSettings(options)
+    const timeoutMillis = yield* millis("timeout", options.timeout ?? "2 seconds", 1)
+    const { client, secrets } = yield* urlClient(options.url, timeoutMillis)
+    return queueContext(yield* makeQueueWith(client, settings, timeoutMillis, secrets))
   }))
+
+/**
+ * {@link layerNotificationQueue} with the URL read through Effect `Config` (`Config.Redacted`):
+ * `REDIS_URL` by default. A URL that is not set, or cannot be read, fails the layer with an
+ * `InvalidOptionsError` (as {@link layerConfig}).
+ *
+ * @since 1.0.0
+ * @category layers
+ */
+export const layerNotificationQueueConfig = (
+  options: NotificationQueueOptions & { readonly url?: Config.Config<Redacted.Redacted<string>> | undefined } = {}
+): Layer.Layer<ChatsEventQueue | DurableNotificationQueue, InvalidOptionsError> =>
+  Layer.unwrap(Effect.map(configuredUrl(options.url), (url) => layerNotificationQueue({ ...options, url })))

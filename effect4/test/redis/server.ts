@@ -4,7 +4,7 @@
  */
 import { Effect, type Scope } from "effect"
 import { createClient } from "redis"
-import { type RedisServer, type ServerOptions, startGrantingRedis } from "../../../core/testing/redisServer.js"
+import { type RedisServer, type ServerOptions, startGrantingRedis, startRedis } from "../../../core/testing/redisServer.js"
 
 export { graceAfterStart, type RedisServer, redisAvailable, startRedis } from "../../../core/testing/redisServer.js"
 
@@ -23,3 +23,7 @@ export const adminClient = (url: string) =>
     }),
     (client) => Effect.sync(() => client.destroy())
   )
+
+/** A plain server (see `startRedis`) for the life of a scope. */
+export const scopedRedis = (options: ServerOptions = {}): Effect.Effect<RedisServer, never, Scope.Scope> =>
+  Effect.acquireRelease(Effect.promise(() => startRedis(options)), (server) => Effect.promise(() => server.stop()))

@@ -1,0 +1,300 @@
+/**
+ * The durable notification queue over Redis Streams: `offer` stores an event (duplicate check, bound
+ * and append in one script) before the receiver answers 200; consumers read through one consumer
+ * group, keep the entries they hold claimed while they handle them, acknowledge (and delete) each on
+ * success, take over the entries idle past `claimIdle`, and move an entry delivered `maxDeliveries`
+ * times to the dead letters. The scripts, keys and connection are the core's (`core/redis/`); this is
+ * the Effect side.
+ */
+import { randomUUID } from "node:crypto"
+import { hostname } from "node:os"
+import { Array as Arr, Deferred, Effect, Option, Result, Schedule, type Scope, Stream } from "effect"
+import type { Connection } from "../../../../core/redis/connection.js"
+import { monotonicMillis } from "../../../../core/redis/connection.js"
+import { queueKeys, seenKey } from "../../../../core/redis/keys.js"
+import * as Scripts from "../../../../core/redis/queueScripts.js"
+import type { Script } from "../../../../core/redis/scripts.js"
+import {
+  type Delivery,
+  decodeNotification,
+  duplicateKey,
+  encodeNotification,
+  type Event,
+  type EventQueue,
+  NotificationQueueFullError,
+  NotificationQueueUnavailableError
+} from "../../ChatsNotifications.js"
+import type { DeadLetter, NotificationQueue } from "../../Redis.js"
+import { attempt, type RedisFailure } from "./connection.js"
+
+/** Settings of the queue (times in milliseconds). */
+export interface QueueSettings {
+  readonly prefix: string
+  readonly name: string
+  readonly group: string
+  readonly maxLength: number
+  readonly duplicateWindow: number
+  readonly claimIdle: number
+  readonly maxDeliveries: number
+  readonly batchSize: number
+}
+
+/** A stream entry as the scripts and `XREADGROUP` give it: id, flat fields, and which delivery this is. */
+interface Entry {
+  readonly id: string
+  readonly fields: Record<string, string>
+  readonly attempt: number
+}
+
+const unavailable = (failure: RedisFailure) => new NotificationQueueUnavailableError({ description: failure.description })
+
+/** A flat `[field, value, ...]` list (RESP2), or a map (RESP3), as a record. */
+const fieldsOf = (raw: unknown): Record<string, string> => {
+  const fields: Record<string, string> = {}
+  if (Array.isArray(raw)) {
+    for (let i = 0; i + 1 < raw.length; i += 2) fields[String(raw[i])] = String(raw[i + 1])
+  } else if (raw instanceof Map) {
+    for (const [k, v] of raw) fields[String(k)] = String(v)
+  } else if (typeof raw === "object" && raw !== null) {
+    for (const [k, v] of Object.entries(raw)) fields[k] = String(v)
+  }
+  return fields
+}
+
+/** The entries of an `XREADGROUP` reply for one stream (RESP2 arrays or RESP3 maps), each a first delivery. */
+const readEntries = (reply: unknown): ReadonlyArray<Entry> => {
+  if (reply === null || reply === undefined) return []
+  const streams: Array<unknown> = Array.isArray(reply)
+    ? reply.map((s) => (Array.isArray(s) ? s[1] : undefined))
+    : reply instanceof Map
+    ? [...reply.values()]
+    : Object.values(reply as object)
+  return streams.flatMap((entries) =>
+    Array.isArray(entries)
+      ? entries.filter(Array.isArray).map(([id, fields]) => ({ id: String(id), fields: fieldsOf(fields), attempt: 1 }))
+      : []
+  )
+}
+
+/** The entries a claim gave: `{id, fields, attempt}` each. */
+const claimedEntries = (reply: unknown): ReadonlyArray<Entry> =>
+  Array.isArray(reply)
+    ? reply.map(([id, fields, attempt]) => ({ id: String(id), fields: fieldsOf(fields), attempt: Number(attempt) }))
+    : []
+
+/** Decodes a stored body back to its event. */
+const decodeBody = (body: string): Result.Result<Event, string> => {
+  let json: unknown
+  try {
+    json = JSON.parse(body)
+  } catch {
+    return Result.fail("the stored body is not JSON")
+  }
+  return Result.flatMap(
+    Result.mapError(decodeNotification(json), (error) => error.message),
+    (notification): Result.Result<Event, string> =>
+      notification._tag === "Ping" ? Result.fail("a stored PING") : Result.succeed(notification)
+  )
+}
+
+/** The `[status, id]` reply of the offer and replay scripts. */
+const statusOf = (reply: unknown): number => (Array.isArray(reply) ? Number(reply[0]) : -1)
+
+const isNoGroup = (failure: RedisFailure) => failure.description.includes("NOGROUP")
+
+/** Makes the queue over a connection of the core. Its consumers' streams end when the scope closes. */
+export const make: (connection: Connection, settings: QueueSettings) => Effect.Effect<NotificationQueue, never, Scope.Scope> = Effect
+  .fnUntraced(function*(connection: Connection, settings: QueueSettings) {
+  const keys = queueKeys(settings.prefix, settings.name)
+  const { group } = settings
+  const closed = yield* Deferred.make<void>()
+  yield* Effect.addFinalizer(() => Deferred.succeed(closed, undefined))
+  const consumerBase = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
+  let consumers = 0
+
+  const run = (script: Script, scriptKeys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>
+    attempt((signal) => connection.run(script, scriptKeys, args, { signal }))
+  const command = (firstKey: string, args: ReadonlyArray<string | number>) =>
+    attempt((signal) => connection.command(firstKey, args, { signal }))
+
+  const full = () =>
+    new NotificationQueueFullError({
+      description: `the durable queue ${JSON.stringify(settings.name)} holds its maximum of ${settings.maxLength} events`
+    })
+
+  const offer: EventQueue["offer"] = (event) =>
+    Effect.suspend(() => {
+      const identity = duplicateKey(event)
+      return run(Scripts.offer, [keys.stream, seenKey(keys, identity)], [
+        settings.duplicateWindow,
+        settings.maxLength,
+        JSON.stringify(encodeNotification(event)),
+        identity
+      ])
+    }).pipe(
+      Effect.mapError(unavailable),
+      Effect.flatMap((reply): Effect.Effect<"stored" | "duplicate", NotificationQueueFullError | NotificationQueueUnavailableError> => {
+        switch (statusOf(reply)) {
+          case 1:
+            return Effect.succeed("stored" as const)
+          case 0:
+            return Effect.succeed("duplicate" as const)
+          case 2:
+            return Effect.fail(full())
+          default:
+            return Effect.fail(new NotificationQueueUnavailableError({ description: "unexpected reply of the offer script" }))
+        }
+      })
+    )
+
+  /** Creates the consumer group (reading from the start of the stream) unless it exists. */
+  const ensureGroup = command(keys.stream, ["XGROUP", "CREATE", keys.stream, group, "0", "MKSTREAM"]).pipe(
+    Effect.catchIf((failure) => failure.description.includes("BUSYGROUP"), () => Effect.void),
+    Effect.asVoid
+  )
+  /** Runs a call, creating the group first when Redis says it has none (a new stream, or a Redis that restarted empty). */
+  const withGroup = <A>(call: Effect.Effect<A, RedisFailure>) =>
+    Effect.catchIf(call, isNoGroup, () => Effect.andThen(ensureGroup, call))
+
+  /** One consumer: a stream of deliveries, on a connection of its own for the blocking reads (closed with the scope). */
+  const consume = Effect.fnUntraced(function*(consumer: string) {
+    const dedicated = yield* Effect.acquireRelease(Effect.sync(connection.dedicated), (d) => Effect.sync(d.close))
+    const annotate = Effect.annotateLogs({ module: "ChatsNotifications", queue: settings.name, consumer })
+    const held = new Set<string>()
+    const blockMillis = Math.max(50, Math.min(Math.floor(settings.claimIdle / 2), 2000))
+    let nextClaimAt = 0
+
+    const bury = (id: string, reason: string) => run(Scripts.bury, [keys.stream, keys.dead], [group, consumer, id, reason])
+
+    const toDelivery = (entry: Entry): Effect.Effect<Option.Option<Delivery>> => {
+      const decoded = decodeBody(entry.fields["body"] ?? "")
+      if (Result.isFailure(decoded)) {
+        return bury(entry.id, `not an event: ${decoded.failure}`).pipe(
+          Effect.andThen(Effect.logWarning("a stored notification is not an event: moved to the dead letters", entry.id)),
+          Effect.catch((failure) => Effect.logWarning("could not move an entry to the dead letters", failure.description)),
+          Effect.as(Option.none())
+        )
+      }
+      held.add(entry.id)
+      const release = Effect.sync(() => held.delete(entry.id))
+      return Effect.succeed(Option.some<Delivery>({
+        event: decoded.success,
+        id: entry.id,
+        attempt: entry.attempt,
+        ack: release.pipe(
+          Effect.andThen(run(Scripts.ack, [keys.stream], [group, entry.id])),
+          Effect.catch((failure) =>
+            Effect.logWarning("could not acknowledge a notification; it will be delivered again", entry.id, failure.description)
+          ),
+          Effect.asVoid,
+          annotate
+        ),
+        fail: (reason) =>
+          entry.attempt < settings.maxDeliveries
+            ? Effect.asVoid(release)
+            : release.pipe(
+              Effect.andThen(bury(entry.id, reason)),
+              Effect.tap((moved) =>
+                Number(moved) === 1
+                  ? Effect.logWarning(`notification moved to the dead letters after ${entry.attempt} deliveries`, entry.id)
+                  : Effect.void
+              ),
+              Effect.catch((failure) =>
+                Effect.logWarning("could not move a notification to the dead letters; it will be delivered again", failure.description)
+              ),
+              Effect.asVoid,
+              annotate
+            )
+      }))
+    }
+
+    /** Entries idle past `claimIdle` (at most every half of it), else new ones (waiting up to `blockMillis`). */
+    const nextEntries: Effect.Effect<ReadonlyArray<Entry>, RedisFailure> = Effect.gen(function*() {
+      const now = monotonicMillis()
+      if (now >= nextClaimAt) {
+        nextClaimAt = now + Math.max(10, Math.floor(settings.claimIdle / 2))
+        const claimed = claimedEntries(
+          yield* withGroup(run(Scripts.claim, [keys.stream, keys.dead], [
+            group,
+            consumer,
+            settings.claimIdle,
+            settings.batchSize,
+            settings.maxDeliveries
+          ]))
+        )
+        if (claimed.length > 0) return claimed
+      }
+      return readEntries(
+        yield* withGroup(attempt((signal) =>
+          dedicated.command(keys.stream, [
+            "XREADGROUP", "GROUP", group, consumer, "COUNT", settings.batchSize, "BLOCK", blockMillis,
+            "STREAMS", keys.stream, ">"
+          ], blockMillis, { signal })
+        ))
+      )
+    })
+
+    const batch: Effect.Effect<ReadonlyArray<Delivery>> = nextEntries.pipe(
+      Effect.flatMap((entries) => Effect.forEach(entries, toDelivery)),
+      Effect.map(Arr.getSomes),
+      Effect.catch((failure) =>
+        Effect.logWarning("could not read notifications from Redis; trying again", failure.description).pipe(
+          Effect.andThen(Effect.sleep(Math.min(1000, settings.claimIdle))),
+          Effect.as([])
+        )
+      ),
+      annotate
+    )
+
+    // the heartbeat: the entries held are claimed again (idle time reset, no delivery counted) every third of claimIdle
+    yield* Effect.suspend(() =>
+      held.size === 0 ? Effect.void : Effect.ignore(run(Scripts.touch, [keys.stream], [group, consumer, ...held]))
+    ).pipe(
+      Effect.repeat(Schedule.spaced(Math.max(10, Math.floor(settings.claimIdle / 3)))),
+      Effect.forkScoped
+    )
+    // a consumer that holds nothing when it stops is removed from the group
+    yield* Effect.addFinalizer(() => Effect.ignore(run(Scripts.retire, [keys.stream], [group, consumer])))
+    yield* Effect.ignore(ensureGroup)
+    return Stream.fromIterableEffectRepeat(batch)
+  })
+
+  const deliveries: Stream.Stream<Delivery> = Stream.unwrap(
+    Effect.suspend(() => consume(`${consumerBase}:${++consumers}`))
+  ).pipe(Stream.interruptWhen(Deferred.await(closed)))
+
+  const pending = command(keys.stream, ["XLEN", keys.stream]).pipe(Effect.mapBoth({ onFailure: unavailable, onSuccess: Number }))
+
+  const deadLetters: NotificationQueue["deadLetters"] = (count = 100) =>
+    command(keys.dead, ["XRANGE", keys.dead, "-", "+", "COUNT", count]).pipe(
+      Effect.mapError(unavailable),
+      Effect.map((reply) =>
+        (Array.isArray(reply) ? reply : []).map(([id, raw]): DeadLetter => {
+          const fields = fieldsOf(raw)
+          const body = fields["body"] ?? ""
+          return {
+            id: String(id),
+            originalId: fields["id"] ?? "",
+            body,
+            event: Result.getSuccess(decodeBody(body)),
+            deliveries: Number(fields["deliveries"] ?? 0),
+            reason: fields["reason"] ?? ""
+          }
+        })
+      )
+    )
+
+  // an id that is not a stream id names no dead letter: false without asking Redis (which would answer it with an error)
+  const replay: NotificationQueue["replay"] = (id) =>
+    !/^\d{1,19}-\d{1,19}$/.test(id)
+      ? Effect.succeed(false)
+      : run(Scripts.replay, [keys.dead, keys.stream], [id, settings.maxLength]).pipe(
+        Effect.mapError(unavailable),
+        Effect.flatMap((reply) => {
+          const status = statusOf(reply)
+          return status === 2 ? Effect.fail(full()) : Effect.succeed(status === 1)
+        })
+      )
+
+  return { offer, deliveries, pending, deadLetters, replay }
+})
