@@ -23,63 +23,19 @@ import { monotonicMillis } from "../../../../core/redis/connection.js"
 import { queueKeys, seenKey } from "../../../../core/redis/keys.js"
 import * as Scripts from "../../../../core/redis/queueScripts.js"
 import type { Connection, Dedicated, RedisFailure } from "./connection.js"
+import {
+  claimedEntries,
+  type Entry,
+  fieldsOf,
+  isNoGroupDescription,
+  type QueueSettings,
+  readEntries,
+  statusOf
+} from "../../../../core/redis/queueReplies.js"
+export type { QueueSettings } from "../../../../core/redis/queueReplies.js"
 
 /** Settings of the queue (times in milliseconds). */
-export interface QueueSettings {
-  readonly prefix: string
-  readonly name: string
-  readonly group: string
-  readonly maxLength: number
-  readonly duplicateWindow: number
-  readonly claimIdle: number
-  readonly maxDeliveries: number
-  readonly batchSize: number
-}
-
-/** A stream entry as the scripts and `XREADGROUP` give it: id, flat fields, and which delivery this is. */
-interface Entry {
-  readonly id: string
-  readonly fields: Record<string, string>
-  readonly attempt: number
-}
-
 const unavailable = (failure: RedisFailure) => new NotificationQueueUnavailableError({ description: failure.description })
-
-/** A flat `[field, value, ...]` list (RESP2), or a map (RESP3), as a record. */
-const fieldsOf = (raw: unknown): Record<string, string> => {
-  const fields: Record<string, string> = {}
-  if (Array.isArray(raw)) {
-    for (let i = 0; i + 1 < raw.length; i += 2) fields[String(raw[i])] = String(raw[i + 1])
-  } else if (raw instanceof Map) {
-    for (const [k, v] of raw) fields[String(k)] = String(v)
-  } else if (typeof raw === "object" && raw !== null) {
-    for (const [k, v] of Object.entries(raw)) fields[k] = String(v)
-  }
-  return fields
-}
-
-/** The entries of an `XREADGROUP` reply for one stream (RESP2 arrays or RESP3 maps), each a first delivery. */
-const readEntries = (reply: unknown): ReadonlyArray<Entry> => {
-  if (reply === null || reply === undefined) return []
-  const streams: Array<unknown> = Array.isArray(reply)
-    ? reply.map((s) => (Array.isArray(s) ? s[1] : undefined))
-    : reply instanceof Map
-    ? [...reply.values()]
-    : Object.values(reply as object)
-  return streams.flatMap((entries) =>
-    Array.isArray(entries)
-      ? entries.filter(Array.isArray).map(([id, fields]) => ({ id: String(id), fields: fieldsOf(fields), attempt: 1 }))
-      : []
-  )
-}
-
-/** The entries a claim gave: `{id, fields, attempt}` each. */
-const claimedEntries = (reply: unknown): ReadonlyArray<Entry> =>
-  Array.isArray(reply)
-    ? reply.map(([id, fields, attempt]) => ({ id: String(id), fields: fieldsOf(fields), attempt: Number(attempt) }))
-    : []
-
-/** Decodes a stored body back to its event. */
 const decodeBody = (body: string): Either.Either<Event, string> => {
   let json: unknown
   try {
@@ -93,10 +49,7 @@ const decodeBody = (body: string): Either.Either<Event, string> => {
   )
 }
 
-/** The `[status, id]` reply of the offer and replay scripts. */
-const statusOf = (reply: unknown): number => (Array.isArray(reply) ? Number(reply[0]) : -1)
-
-const isNoGroup = (failure: RedisFailure) => failure.description.includes("NOGROUP")
+const isNoGroup = (failure: RedisFailure) => isNoGroupDescription(failure.description)
 
 /** Makes the queue. Its consumers' streams end when the scope closes. */
 export const make = (connection: Connection, settings: QueueSettings): Effect.Effect<NotificationQueue, never, Scope.Scope> =>
