@@ -8,7 +8,7 @@ import { Chunk, ConfigError, DateTime, type Duration, Effect, Either, Layer, Opt
 import * as Cases from "../../../core/cases/notifications.js"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import { fakeClient, fail, ok } from "../client/fakeHttp.js"
-import { chatJson, messageJson } from "../client/fixtures.js"
+import { chatJson, messageJson } from "../../../core/cases/answers.js"
 import { post } from "../notifications/helpers.js"
 
 /** The receiver's options of a scenario. */

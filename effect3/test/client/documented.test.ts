@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Clock, Config, ConfigProvider, Effect, Fiber, Layer, Stream, TestClock } from "effect"
 import { ChatsClient, ChatsLimiter, ChatsRetry, ChatsSchema } from "../../src/index.js"
 import { type Answer, fail, fakeClient, makeFake, ok, type Recorded } from "./fakeHttp.js"
-import { chatJson, messageJson, orderContextJson } from "./fixtures.js"
+import { chatJson, messageJson, orderContextJson } from "../../../core/cases/answers.js"
 
 const businessId = 12345
 const parallel420 = fail(420, "LIMIT_EXCEEDED", "Hit rate limit of 4 parallel requests for businessId 12345")

@@ -5,7 +5,7 @@ import { ChatsClient, ChatsLimiter, ChatsRetry } from "../../src/index.js"
 import { makeTrackedMemoryGate } from "../../src/internal/limiter/memoryGate.js"
 import { makeTrackedMemoryQuotaStore } from "../../src/internal/limiter/memoryQuotaStore.js"
 import { type Answer, fakeClient, ok, secretKey } from "./fakeHttp.js"
-import { chatJson } from "./fixtures.js"
+import { chatJson } from "../../../core/cases/answers.js"
 
 const businessId = 12345
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Inspectable, List, Logger, LogLevel, Redacted, TestClock, Tracer } from "effect"
 import { ChatsClient, ChatsRetry } from "../../src/index.js"
 import { fail, fakeClient, ok, secretKey } from "./fakeHttp.js"
-import { chatJson } from "./fixtures.js"
+import { chatJson } from "../../../core/cases/answers.js"
 
 const businessId = 12345
 

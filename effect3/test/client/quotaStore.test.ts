@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { ChatsClient, ChatsError, ChatsLimiter } from "../../src/index.js"
 import { ok } from "./fakeHttp.js"
-import { chatJson } from "./fixtures.js"
+import { chatJson } from "../../../core/cases/answers.js"
 import { clientWithLimiter } from "./limiterClient.js"
 
 const businessId = 12345

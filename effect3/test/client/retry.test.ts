@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule, TestClock } from "effect"
 import { ChatsClient, ChatsRetry } from "../../src/index.js"
 import { type Answer, fail, fakeClient, ok } from "./fakeHttp.js"
-import { chatJson } from "./fixtures.js"
+import { chatJson } from "../../../core/cases/answers.js"
 
 const businessId = 12345
 const parallel420 = fail(420, "LIMIT_EXCEEDED", "Hit rate limit of 4 parallel requests for businessId 12345")

@@ -8,7 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Schedule, TestClock } from "effect"
 import { ChatsClient, ChatsLimiter, ChatsRetry } from "../../src/index.js"
 import { type Answer, fail, fakeClient, ok } from "./fakeHttp.js"
-import { chatJson } from "./fixtures.js"
+import { chatJson } from "../../../core/cases/answers.js"
 import { callSpans, clientWithLimiter, eventsOf, withSpans } from "./limiterClient.js"
 
 const businessId = 12345

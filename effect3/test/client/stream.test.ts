@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Stream, TestClock } from "effect"
 import { ChatsClient, ChatsRetry } from "../../src/index.js"
 import { type Answer, fail, fakeClient, ok, type Recorded } from "./fakeHttp.js"
-import { chatJson, messageJson, orderContextJson } from "./fixtures.js"
+import { chatJson, messageJson, orderContextJson } from "../../../core/cases/answers.js"
 
 const businessId = 12345
 

@@ -3,7 +3,7 @@ import { Chunk, Effect, Either, Layer, Redacted, Stream } from "effect"
 import * as ChatsClient from "../../src/ChatsClient.js"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import { type Answer, fail, makeFake, ok, type Recorded } from "../client/fakeHttp.js"
-import { chatJson, messageJson } from "../client/fixtures.js"
+import { chatJson, messageJson } from "../../../core/cases/answers.js"
 import { bodies, withReceiver } from "./helpers.js"
 
 /** The chats client over a fake `HttpClient` with canned answers. */

@@ -8,7 +8,7 @@ import { DateTime, type Duration, Effect, Layer, Option, Redacted, Result, Strea
 import * as Cases from "../../../core/cases/notifications.js"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import { fail, fakeClient, ok } from "../client/fakeHttp.js"
-import { chatJson, messageJson } from "../client/fixtures.js"
+import { chatJson, messageJson } from "../../../core/cases/answers.js"
 import { post, withReceiver } from "../notifications/helpers.js"
 
 /** The receiver's options of a scenario. */

@@ -8,7 +8,7 @@ import { HttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import { ChatsClient, ChatsLimiter, ChatsRetry, ChatsSchema } from "../../src/index.js"
 import { type Answer, fail, fakeClient, makeFake, ok, type Recorded } from "./fakeHttp.js"
-import { chatJson, messageJson, orderContextJson } from "./fixtures.js"
+import { chatJson, messageJson, orderContextJson } from "../../../core/cases/answers.js"
 
 const businessId = 12345
 const parallel420 = fail(420, "LIMIT_EXCEEDED", "Hit rate limit of 4 parallel requests for businessId 12345")

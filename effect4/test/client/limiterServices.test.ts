@@ -9,7 +9,7 @@ import { Effect, Layer, Redacted } from "effect"
 import { TestConsole } from "effect/testing"
 import { ChatsClient, ChatsError, ChatsLimiter } from "../../src/index.js"
 import { makeFake, ok, secretKey } from "./fakeHttp.js"
-import { chatJson } from "./fixtures.js"
+import { chatJson } from "../../../core/cases/answers.js"
 
 const businessId = 12345
 

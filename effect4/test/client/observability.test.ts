@@ -10,7 +10,7 @@ import { Headers, HttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import { ChatsClient, ChatsRetry } from "../../src/index.js"
 import { fail, fakeClient, ok, secretKey } from "./fakeHttp.js"
-import { chatJson } from "./fixtures.js"
+import { chatJson } from "../../../core/cases/answers.js"
 import { eventsOf, recordingTracer } from "./limiterClient.js"
 
 const businessId = 12345

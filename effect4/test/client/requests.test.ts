@@ -5,7 +5,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Effect, Redacted } from "effect"
 import { ChatsClient } from "../../src/index.js"
 import { fakeClient, ok, type Recorded, secretKey } from "./fakeHttp.js"
-import { chatJson, fileMessageJson, messageJson, orderContextJson } from "./fixtures.js"
+import { chatJson, fileMessageJson, messageJson, orderContextJson } from "../../../core/cases/answers.js"
 
 const businessId = 12345
 

@@ -6,7 +6,7 @@ import { Effect, Fiber, Schedule } from "effect"
 import { TestClock } from "effect/testing"
 import { ChatsClient, type ChatsError, ChatsRetry } from "../../src/index.js"
 import { type Answer, fail, fakeClient, ok } from "./fakeHttp.js"
-import { chatJson } from "./fixtures.js"
+import { chatJson } from "../../../core/cases/answers.js"
 
 const businessId = 12345
 const parallel420 = fail(420, "LIMIT_EXCEEDED", "Hit rate limit of 4 parallel requests for businessId 12345")

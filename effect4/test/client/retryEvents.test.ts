@@ -9,7 +9,7 @@ import { HttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import { ChatsClient, ChatsLimiter, ChatsRetry } from "../../src/index.js"
 import { type Answer, fail, fakeClient, ok } from "./fakeHttp.js"
-import { chatJson } from "./fixtures.js"
+import { chatJson } from "../../../core/cases/answers.js"
 import { callSpans, clientWithLimiter, eventsOf, withSpans } from "./limiterClient.js"
 
 const businessId = 12345

@@ -6,7 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Option } from "effect"
 import { ChatsClient, ChatsLimiter } from "../../src/index.js"
 import { ok } from "./fakeHttp.js"
-import { chatJson } from "./fixtures.js"
+import { chatJson } from "../../../core/cases/answers.js"
 import { clientWithLimiter } from "./limiterClient.js"
 
 const businessId = 12345

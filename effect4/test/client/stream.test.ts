@@ -7,7 +7,7 @@ import { Cause, Effect, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { ChatsClient, ChatsRetry } from "../../src/index.js"
 import { type Answer, fail, fakeClient, ok, type Recorded } from "./fakeHttp.js"
-import { chatJson, messageJson, orderContextJson } from "./fixtures.js"
+import { chatJson, messageJson, orderContextJson } from "../../../core/cases/answers.js"
 
 const businessId = 12345
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Result, Stream } from "effect"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import { type Answer, fail, fakeClient, ok, type Recorded, secretKey } from "../client/fakeHttp.js"
-import { chatJson, messageJson } from "../client/fixtures.js"
+import { chatJson, messageJson } from "../../../core/cases/answers.js"
 import { bodies, withReceiver } from "./helpers.js"
 
 /** Decodes a sample body to its event. */

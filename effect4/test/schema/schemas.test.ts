@@ -7,7 +7,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Result, Schema } from "effect"
 import * as ChatsSchema from "../../src/ChatsSchema.js"
-import { chatJson, fileMessageJson, messageJson, orderContextJson } from "./fixtures.js"
+import { chatJson, fileMessageJson, messageJson, orderContextJson } from "../../../core/cases/answers.js"
 
 const options = { onExcessProperty: "ignore", errors: "all" } as const
 

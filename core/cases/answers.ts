@@ -1,5 +1,5 @@
 /**
- * Realistic answers of the chats API, as the market sends them.
+ * Realistic answers of the chats API, as the market sends them, for both editions' tests.
  */
 
 /** A chat on an order, as `GetChatInfoDTO`. */
