@@ -1,5 +1,5 @@
 // Type-checks the README's code blocks of one edition: ```ts blocks are the Effect 4 edition's,
-// ```ts effect3 blocks the Effect 3 edition's. Each block becomes a module under <edition>/.readme-check/
+// ```ts effect3 blocks the Effect 3 edition's, ```ts both blocks are compiled against each edition. Each block becomes a module under <edition>/.readme-check/
 // and is compiled against that edition's sources (the package name maps to its src/).
 //   node scripts/readme-check.mjs effect4|effect3
 import { execFileSync } from "node:child_process"
@@ -20,7 +20,7 @@ if (!(edition in entries)) {
 const root = join(repository, edition)
 const out = join(root, ".readme-check")
 const readme = readFileSync(join(repository, "README.md"), "utf8")
-const fence = edition === "effect4" ? /```ts\n([\s\S]*?)```/g : /```ts effect3\n([\s\S]*?)```/g
+const fence = edition === "effect4" ? /```ts(?: both)?\n([\s\S]*?)```/g : /```ts (?:effect3|both)\n([\s\S]*?)```/g
 const blocks = [...readme.matchAll(fence)].map((m) => m[1])
 
 rmSync(out, { recursive: true, force: true })
