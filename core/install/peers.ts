@@ -23,7 +23,7 @@ export const installCommand = (ranges: Ranges, packages: ReadonlyArray<string>):
 /**
  * The command that runs `ym-chats` through npx with these packages beside the package (npx installs
  * the required peers by itself; the optional ones only when named). `spec` is the package as npx
- * should fetch it (`effect-yandex-market-chats@^1`).
+ * should fetch it (`effect-yandex-market-chats@^1.0.0-next.0`).
  */
 export const npxCommand = (ranges: Ranges, packages: ReadonlyArray<string>, spec: string = packageName): string =>
   `npx -p ${spec} ${withRanges(ranges, packages).map((p) => `-p ${p}`).join(" ")} ym-chats`

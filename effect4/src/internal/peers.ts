@@ -20,7 +20,7 @@ export const peerRanges = {
 export type Peer = keyof typeof peerRanges
 
 /** The package as npx fetches it for this edition: the 1.x line. */
-export const npxSpec = `${Peers.packageName}@^1`
+export const npxSpec = `${Peers.packageName}@^1.0.0-next.0`
 
 /** The command that installs these packages beside this one. */
 export const installCommand = (packages: ReadonlyArray<Peer>): string => Peers.installCommand(peerRanges, packages)

@@ -10,7 +10,8 @@ import { Effect } from "effect"
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
-import { npxCommand, peerRanges } from "../../src/internal/peers.js"
+import { createRequire } from "node:module"
+import { npxCommand, npxSpec, peerRanges } from "../../src/internal/peers.js"
 import { edition, killChildren, spawnCli } from "./harness.js"
 
 afterEach(() => killChildren())
@@ -64,12 +65,16 @@ describe("ym-chats and its peers", () => {
       const bin = layOut(join(work, "_npx", "0123456789abcdef"))
       const result = yield* spawnCli(["list"], { script: bin })
       const npx = npxCommand(["@effect/platform-node"])
-      expect(npx).toBe("npx -p effect-yandex-market-chats@^1 -p @effect/platform-node@^4.1.5 ym-chats")
+      expect(npx).toBe("npx -p effect-yandex-market-chats@^1.0.0-next.0 -p @effect/platform-node@^4.1.5 ym-chats")
       expect(result.code).toBe(2)
       expect(result.stderr).toBe(
         `ym-chats needs @effect/platform-node, which npx did not install; name it to npx: ${npx} <command>\n`
       )
       expect(readFileSync(join(repository, "README.md"), "utf8")).toContain(`${npx} list`)
+      // the range npx fetches admits this edition's own version (a prerelease needs a prerelease in the range)
+      const version: string = JSON.parse(readFileSync(join(repository, "effect4", "package.json"), "utf8")).version
+      const range = npxSpec.slice(npxSpec.lastIndexOf("@") + 1)
+      expect(createRequire(import.meta.url)("semver").satisfies(version, range)).toBe(true)
     }))
 
   it.live("with its peers, the entry starts the command", () =>
