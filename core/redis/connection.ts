@@ -141,29 +141,36 @@ const lazyDuplicate = (client: NodeRedis, options: Record<string, unknown>): Laz
   let connecting: Promise<NodeRedis> | undefined
   let current: NodeRedis | undefined
   let closed = false
-  const get = (): Promise<NodeRedis> =>
-    connecting ??= (async () => {
-      if (closed) throw new Error("the connection is closed")
-      const duplicate = client.duplicate(options) as NodeRedis
-      current = duplicate
-      duplicate.on("error", () => {}) // node-redis reconnects on its own; the calls report failures
-      try {
-        await duplicate.connect()
-        if (closed) throw new Error("the connection is closed")
-        return duplicate
-      } catch (error) {
-        connecting = undefined
-        destroy(duplicate)
-        throw error
-      }
-    })()
+  // bumped by every reset: a connect that was pending across one is not the current connection any
+  // more, so it closes what it opened (no one would close it later) and leaves `connecting` alone
+  let generation = 0
+  const open = async (): Promise<NodeRedis> => {
+    if (closed) throw new Error("the connection is closed")
+    const mine = generation
+    const duplicate = client.duplicate(options) as NodeRedis
+    current = duplicate
+    duplicate.on("error", () => {}) // node-redis reconnects on its own; the calls report failures
+    try {
+      await duplicate.connect()
+    } catch (error) {
+      if (mine === generation) connecting = undefined
+      destroy(duplicate)
+      throw error
+    }
+    if (closed || mine !== generation) {
+      destroy(duplicate)
+      throw new Error(closed ? "the connection is closed" : "the connection was reset")
+    }
+    return duplicate
+  }
   const reset = () => {
+    generation++
     connecting = undefined
     destroy(current)
     current = undefined
   }
   return {
-    get,
+    get: () => connecting ??= open(),
     reset,
     close: () => {
       closed = true

@@ -87,6 +87,53 @@ bury(stream, dead, group, entry, tonumber(p[4]), ARGV[4])
 return 1
 `)
 
+/**
+ * The consumer that holds the entries whose handler failed until another consumer takes them over
+ * (see {@link park}). No consumer of the queue has this name (theirs are `host:pid:id:n`).
+ */
+export const parkedConsumer = "~parked"
+
+/**
+ * Hands an entry the caller still holds, and whose handler failed, to {@link parkedConsumer}: it keeps
+ * its delivery count, and a consumer takes it over (counting a delivery) once it has been idle
+ * `claimIdle`. The caller's own pending entries are then only those it holds and those whose reply
+ * it never got (see {@link recover}). KEYS: stream. ARGV: group, consumer, parked consumer, id.
+ * Returns 1 when parked, 0 when the caller no longer held it.
+ */
+export const park = script("park", `
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[4], 1)[1]
+if not p or p[2] ~= ARGV[2] then return 0 end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[3], 0, ARGV[4], 'JUSTID')
+return 1
+`)
+
+/**
+ * The entries pending for the caller that it does not hold: delivered to it by a read or a claim whose
+ * reply it never got (it gave up on the call, or lost the connection), or that it could not
+ * acknowledge. They are handed to it again without counting a delivery (the one Redis recorded for
+ * the lost reply is this one), and their idle time is reset. Entries no longer in the stream are
+ * acknowledged. KEYS: stream. ARGV: group, consumer, count, held ids...
+ * Returns {{id, fields, attempt}...} as {@link claim}, attempt being the deliveries recorded.
+ */
+export const recover = script("recover", `
+local held = {}
+for i = 4, #ARGV do held[ARGV[i]] = true end
+local found = {}
+for _, p in ipairs(redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', tonumber(ARGV[3]), ARGV[2])) do
+  local id = p[1]
+  if not held[id] then
+    local entry = redis.call('XRANGE', KEYS[1], id, id)[1]
+    if entry then
+      redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id, 'JUSTID')
+      table.insert(found, {entry[1], entry[2], tonumber(p[4])})
+    else
+      redis.call('XACK', KEYS[1], ARGV[1], id)
+    end
+  end
+end
+return found
+`)
+
 /** Acknowledges an entry and removes it from the stream. KEYS: stream. ARGV: group, id. Returns 1 if it was pending. */
 export const ack = script("ack", `
 local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])

@@ -24,12 +24,16 @@
  *
  * Needs the `redis` package (node-redis), an optional peer dependency, loaded when a layer of a URL
  * opens a connection (without it that layer fails, naming the package and its install); {@link make},
- * {@link layerClient} and {@link layerNotificationQueueClient} take a client of yours.
+ * {@link layerClient} and {@link layerNotificationQueueClient} take a client of yours, and
+ * {@link layerNodeRedis} and {@link layerNotificationQueueNodeRedis} the client of an application's
+ * `NodeRedis` (`@effect/platform-node`), so that one Redis client serves the whole application.
  *
  * @since 1.0.0
  */
+import type { NodeRedis } from "@effect/platform-node/NodeRedis"
 import { Config, Context, Duration, Effect, Layer, type Option, Redacted, type Scope } from "effect"
 import type * as CoreConnection from "../../core/redis/connection.js"
+import { defaultHandoffs } from "../../core/redis/gate.js"
 import { keyCache } from "../../core/redis/keys.js"
 import { InvalidOptionsError } from "./ChatsError.js"
 import { ChatsGate, ChatsQuotaStore, type Gate, marketParallelLimit, type QuotaStore } from "./ChatsLimiter.js"
@@ -92,6 +96,13 @@ export interface Options {
    * market's limit; its 420s are retried by the schedule).
    */
   readonly fallback?: "fail" | "memory" | undefined
+  /**
+   * How many times in a row a slot freed in a process may go straight to a caller waiting in that
+   * process, past the oldest waiter of another process, before it goes to that waiter: this saves
+   * the trip to the other process, and bounds how often a waiter can be passed over. 0: first come,
+   * first served across processes. A non-negative integer; default 4.
+   */
+  readonly handoffs?: number | undefined
   /** The prefix of every key and channel. Default `ymc`. */
   readonly prefix?: string | undefined
   /**
@@ -142,10 +153,15 @@ const positiveInt = (option: string, value: number): Effect.Effect<number, Inval
     ? Effect.succeed(value)
     : Effect.fail(invalid(option, `${option} must be a positive integer, got ${value}`))
 
+/** The `handoffs` option when it is a non-negative safe integer. */
+const nonNegativeInt = (handoffs: number): Effect.Effect<number, InvalidOptionsError> =>
+  Number.isSafeInteger(handoffs) && handoffs >= 0 ? Effect.succeed(handoffs) : Effect.fail(invalid("handoffs", `handoffs must be a non-negative integer, got ${handoffs}`))
+
 /** The settings of the gate and the connection, checked: an `InvalidOptionsError` names a bad option. */
 const gateSettings = Effect.fnUntraced(function*(options: Options) {
   return {
     maxInFlight: yield* positiveInt("maxInFlight", options.maxInFlight ?? marketParallelLimit),
+    handoffs: yield* nonNegativeInt(options.handoffs ?? defaultHandoffs),
     // shorter leases would make the waiters' re-checks (a sixth of a lease) a busy poll of Redis
     lease: yield* millis("lease", options.lease ?? "10 seconds", 1000),
     timeoutMillis: yield* millis("timeout", options.timeout ?? "2 seconds", 1),
@@ -168,6 +184,7 @@ const makeWith = (client: RedisClient, settings: GateSettings, secrets: Readonly
         gate: RedisGate.make(connection, Wakeups.make(connection), keysFor, quotaStore, {
           maxInFlight: settings.maxInFlight,
           lease: settings.lease,
+          handoffs: settings.handoffs,
           fallback: settings.fallback
         }),
         quotaStore
@@ -211,6 +228,21 @@ const secretsOf = (url: string): ReadonlyArray<string> => {
     return [url]
   }
 }
+
+/**
+ * `@effect/platform-node`'s `NodeRedis` service, found by its key: only its type is imported, so this
+ * module loads neither `@effect/platform-node` nor `redis` until an application provides it.
+ */
+const NodeRedisService = Context.Service<NodeRedis, NodeRedis["Service"]>("@effect/platform-node/NodeRedis")
+
+/** The client of the application's `NodeRedis`, with the texts of its options (URL, password) no error may show. */
+const nodeRedisClient = Effect.map(Effect.service(NodeRedisService), ({ client }) => {
+  const { url, password } = client.options ?? {}
+  return {
+    client: client as RedisClient,
+    secrets: [...(url === undefined ? [] : secretsOf(url)), ...(password === undefined || password === "" ? [] : [password])]
+  }
+})
 
 /**
  * A client connected to `url` for the life of the scope, with the secrets an error must not show. It
@@ -273,6 +305,25 @@ export const layer = (options: UrlOptions): Layer.Layer<never, InvalidOptionsErr
   Layer.effectContext(Effect.gen(function*() {
     const settings = yield* gateSettings(options)
     const { client, secrets } = yield* urlClient(options.url, settings.timeoutMillis)
+    return toContext(yield* makeWith(client, settings, secrets))
+  }))
+
+/**
+ * A layer that gives the client the Redis gate and quota store over the client of the application's
+ * `NodeRedis` (`@effect/platform-node`'s `NodeRedis.layer`/`layerConfig`), so that one client serves
+ * the whole application. The calls keep this module's bounds: each gives up after at most
+ * 1.25 × `timeout`, Redis is not tried again for one `timeout` after a failure, scripts go by `EVALSHA`
+ * then `EVAL`, the process's wake-ups share one pub/sub connection (a duplicate of the client, closed
+ * with the layer), and no error shows the client's URL or password. The client stays `NodeRedis`'s.
+ * Fails with an `InvalidOptionsError` on a bad option (see {@link make}).
+ *
+ * @since 1.0.0
+ * @category layers
+ */
+export const layerNodeRedis = (options: Options = {}): Layer.Layer<never, InvalidOptionsError, NodeRedis> =>
+  Layer.effectContext(Effect.gen(function*() {
+    const settings = yield* gateSettings(options)
+    const { client, secrets } = yield* nodeRedisClient
     return toContext(yield* makeWith(client, settings, secrets))
   }))
 
@@ -472,6 +523,26 @@ export const layerNotificationQueue = (
     const settings = yield* queueSettings(options)
     const timeoutMillis = yield* millis("timeout", options.timeout ?? "2 seconds", 1)
     const { client, secrets } = yield* urlClient(options.url, timeoutMillis)
+    return queueContext(yield* makeQueueWith(client, settings, timeoutMillis, secrets))
+  }))
+
+/**
+ * A layer of the durable notification queue over the client of the application's `NodeRedis`
+ * (`@effect/platform-node`), with the bounds of {@link layerNodeRedis}: provide it to
+ * `ChatsNotifications.layer`/`layerServer` (or `make`). Each consumer's blocking reads go through a
+ * duplicate of the client of its own, closed with the layer. Fails with an `InvalidOptionsError` on a
+ * bad option.
+ *
+ * @since 1.0.0
+ * @category layers
+ */
+export const layerNotificationQueueNodeRedis = (
+  options: NotificationQueueOptions = {}
+): Layer.Layer<ChatsEventQueue | DurableNotificationQueue, InvalidOptionsError, NodeRedis> =>
+  Layer.effectContext(Effect.gen(function*() {
+    const settings = yield* queueSettings(options)
+    const timeoutMillis = yield* millis("timeout", options.timeout ?? "2 seconds", 1)
+    const { client, secrets } = yield* nodeRedisClient
     return queueContext(yield* makeQueueWith(client, settings, timeoutMillis, secrets))
   }))
 

@@ -107,6 +107,8 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
         const held = new Set<string>()
         const blockMillis = Math.max(50, Math.min(Math.floor(settings.claimIdle / 2), 2000))
         let nextClaimAt = 0
+        // after a read or a claim failed, its reply may be lost with entries Redis delivered to this consumer
+        let mayHaveLost = false
 
         const bury = (id: string, reason: string) =>
           connection.run(Scripts.bury, [keys.stream, keys.dead], [group, consumer, id, reason])
@@ -136,7 +138,11 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
             ),
             fail: (reason) =>
               entry.attempt < settings.maxDeliveries
-                ? release
+                ? release.pipe(
+                  // parked, it is no longer this consumer's: only a claim (counting a delivery) brings it back
+                  Effect.zipRight(connection.run(Scripts.park, [keys.stream], [group, consumer, Scripts.parkedConsumer, entry.id])),
+                  Effect.ignore
+                )
                 : release.pipe(
                   Effect.zipRight(bury(entry.id, reason)),
                   Effect.tap((moved) =>
@@ -155,6 +161,13 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
 
         /** Entries idle past `claimIdle` (at most every half of it), else new ones (waiting up to `blockMillis`). */
         const nextEntries: Effect.Effect<ReadonlyArray<Entry>, RedisFailure> = Effect.gen(function*() {
+          if (mayHaveLost) {
+            const recovered = claimedEntries(
+              yield* withGroup(connection.run(Scripts.recover, [keys.stream], [group, consumer, held.size + settings.batchSize, ...held]))
+            )
+            mayHaveLost = false
+            if (recovered.length > 0) return recovered
+          }
           const now = monotonicMillis()
           if (now >= nextClaimAt) {
             nextClaimAt = now + Math.max(10, Math.floor(settings.claimIdle / 2))
@@ -182,6 +195,9 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
           Effect.map((deliveries) => Chunk.fromIterable(Arr.getSomes(deliveries))),
           Effect.catchAll((failure) =>
             Effect.logWarning("could not read notifications from Redis; trying again", failure.description).pipe(
+              Effect.zipRight(Effect.sync(() => {
+                mayHaveLost = true
+              })),
               Effect.zipRight(Effect.sleep(Duration.millis(Math.min(1000, settings.claimIdle)))),
               Effect.as(Chunk.empty<Delivery>())
             )
