@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url"
 const repository = join(dirname(fileURLToPath(import.meta.url)), "..")
 const edition = process.argv[2]
 const entries = {
-  effect4: { "": "index.ts", "/simulator": "Simulator.ts", "/notifications": "ChatsNotifications.ts", "/redis": "Redis.ts" },
+  effect4: { "": "index.ts", "/simulator": "Simulator.ts", "/notifications": "ChatsNotifications.ts", "/redis": "Redis.ts", "/chat": "Chat.ts" },
   effect3: { "": "index.ts", "/simulator": "Simulator.ts", "/notifications": "ChatsNotifications.ts", "/redis": "Redis.ts" }
 }
 if (!(edition in entries)) {

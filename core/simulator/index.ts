@@ -15,6 +15,7 @@ export {
   defaultOAuthToken,
   defaultSeed,
   type NewBusiness,
+  type NextFailure,
   otherApiKey,
   otherBusinessId,
   type SentMessage,
@@ -24,5 +25,6 @@ export {
   type SimulatorOptions,
   type SimulatorServer,
   startSimulator,
-  type Stats
+  type Stats,
+  type UserMessage
 } from "./server.js"

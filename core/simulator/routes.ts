@@ -22,6 +22,7 @@ import { dropConnection, type Faults, refusesRequest, renderFault } from "./faul
 import { chatToDto, contextToDto, messageToDto } from "./model.js"
 import { type Operation, operationNames, operations, resourceName } from "./operations.js"
 import { encodePageToken } from "./pageToken.js"
+import type { NextFailures } from "./nextFailures.js"
 import { compilePattern, matchPath, type Params, type PathPattern, routedPath } from "./paths.js"
 import { parallelMessage, type QuotaState, quotaMessage, rateLimitHeaders, type RateLimits } from "./rateLimits.js"
 import { bytesReply, emptyReply, jsonReply, type Reply, writeReply } from "./replies.js"
@@ -50,6 +51,8 @@ export interface Env {
   readonly baseUrl: string
   readonly maxFileBytes: number
   readonly maxMessageLength: number
+  /** One-shot failures queued for the next calls of an operation (none unless a test queues them). */
+  readonly nextFailures?: NextFailures
 }
 
 /** One authorized request of an operation. */
@@ -268,6 +271,8 @@ const serveOperation = async (env: Env, operation: Operation, exchange: Exchange
       env.stats.rateLimitedQuota++
       throw limitExceeded(quotaMessage(state.limit, env.limits.config.windowMillis, resourceName(operation)))
     }
+    const injected = env.nextFailures?.take(operation, Date.now(), resourceName(operation))
+    if (injected !== undefined) return injected
     const decision = env.faults.decide(operation)
     if (decision.latency > 0) {
       await sleep(decision.latency, undefined, { signal }).catch(() => undefined)

@@ -9,6 +9,7 @@ import { maxFileBytes as marketMaxFileBytes, maxMessageLength } from "../client/
 import { type Credential as WireCredential, Credentials } from "./auth.js"
 import { type FaultKind, type FaultRule, Faults } from "./faults.js"
 import { type ChatDto, chatToDto, type MessageDto, messageToDto } from "./model.js"
+import { type NextFailure, NextFailures } from "./nextFailures.js"
 import { Notifier } from "./notifier.js"
 import type { Operation } from "./operations.js"
 import { deriveSeed, makeRandom } from "./random.js"
@@ -79,6 +80,14 @@ export interface SimulatorOptions extends SimulatorLimits {
    */
   readonly notificationUrl?: string
 }
+
+/** What a customer posts with `userPosts`: text, a file, or both. */
+export interface UserMessage {
+  readonly text?: string
+  readonly file?: { readonly name: string; readonly contentType?: string; readonly data: Uint8Array }
+}
+
+export type { NextFailure } from "./nextFailures.js"
 
 /** Credentials to grant or revoke: an Api-Key, or an OAuth token. */
 export type Credential = { readonly apiKey: string } | { readonly oauthToken: string }
@@ -156,6 +165,16 @@ export interface SimulatorServer extends SimulatorInfo {
   readonly messages: (chatId: number) => ReadonlyArray<MessageDto>
   /** The number of chats and messages stored, over all businesses. */
   readonly size: () => { readonly chats: number; readonly messages: number }
+  /**
+   * Makes the customer of a chat post a message: text, a file (served for download at its payload's
+   * URL), or both in one message; notified like any live message. `undefined` for an unknown chat.
+   */
+  readonly userPosts: (chatId: number, message: UserMessage) => MessageDto | undefined
+  /**
+   * Answers the next `times` calls (default 1) of `operation` with `failure` instead of carrying them
+   * out; throws on an invalid failure.
+   */
+  readonly failNext: (operation: Operation, failure: NextFailure, times?: number) => void
   /** Makes the customer of a chat write a message (status becomes WAITING_FOR_PARTNER); `undefined` for an unknown chat. */
   readonly customerWrites: (chatId: number, text: string) => MessageDto | undefined
   /** Starts a dispute on a chat (status WAITING_FOR_ARBITER), notifying `CHAT_ARBITRAGE_STARTED`; false for an unknown chat. */
@@ -256,6 +275,7 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
   const server = Http.createServer()
   const port = await listen(server, options.port ?? 0)
   const url = `http://127.0.0.1:${port}`
+  const nextFailures = new NextFailures()
   const notifier = new Notifier(options.notificationUrl)
   store.onLive = notifier.publish
   server.on("request", makeListener({
@@ -266,7 +286,8 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
     stats,
     baseUrl: url,
     maxFileBytes: options.maxFileBytes ?? marketMaxFileBytes,
-    maxMessageLength
+    maxMessageLength,
+    nextFailures
   }))
 
   /** Moves a chat into or out of a dispute and notifies it; false for an unknown chat. */
@@ -322,6 +343,29 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
       const chat = store.chats.get(chatId)
       return chat && messageToDto(store.addMessage(chat, { sender: "CUSTOMER", createdAt: Date.now(), text }, true), url)
     },
+    userPosts: (chatId, message) => {
+      const chat = store.chats.get(chatId)
+      const { file, text } = message
+      return chat && messageToDto(
+        store.addMessage(chat, {
+          sender: "CUSTOMER",
+          createdAt: Date.now(),
+          ...(text !== undefined ? { text } : {}),
+          ...(file !== undefined ?
+            {
+              files: [{
+                name: file.name,
+                contentType: file.contentType ?? "application/octet-stream",
+                size: file.data.byteLength,
+                data: file.data
+              }]
+            } :
+            {})
+        }, true),
+        url
+      )
+    },
+    failNext: (operation, failure, times) => nextFailures.add(operation, failure, times),
     startArbitrage: (chatId) => dispute(chatId, "WAITING_FOR_ARBITER", "arbitrageStarted"),
     finishArbitrage: (chatId) => dispute(chatId, "FINISHED", "arbitrageFinished"),
     setNotificationUrl: (notificationUrl) => void (notifier.url = notificationUrl),

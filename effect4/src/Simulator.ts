@@ -61,7 +61,11 @@ export type {
   /** A message or file posted through the API, with what the client was answered. @since 0.1.0 */
   SentMessage,
   /** Counters of what reached the simulator since start (or the last `resetStats`). @since 0.1.0 */
-  Stats
+  Stats,
+  /** A one-shot failure for `failNext`: a 420 with a quota reset, or an error status. @since 1.0.0 */
+  NextFailure,
+  /** What a customer posts with `userPosts`: text, a file, or both. @since 1.0.0 */
+  UserMessage
 } from "../../core/simulator/index.js"
 
 /**
@@ -120,6 +124,13 @@ export interface Service extends Core.SimulatorInfo {
   readonly size: Effect.Effect<{ readonly chats: number; readonly messages: number }>
   /** Makes the customer of a chat write a message (status becomes WAITING_FOR_PARTNER). */
   readonly customerWrites: (chatId: number, text: string) => Effect.Effect<Core.MessageDto, NoSuchChat>
+  /**
+   * Makes the customer of a chat post text, a file (served for download at its payload's URL) or both,
+   * notified like any live message.
+   */
+  readonly userPosts: (chatId: number, message: Core.UserMessage) => Effect.Effect<Core.MessageDto, NoSuchChat>
+  /** Answers the next `times` calls (default 1) of `operation` with `failure`, instead of carrying them out. */
+  readonly failNext: (operation: Core.Operation, failure: Core.NextFailure, times?: number) => Effect.Effect<void>
   /** Starts a dispute on a chat (status WAITING_FOR_ARBITER), notifying `CHAT_ARBITRAGE_STARTED`. */
   readonly startArbitrage: (chatId: number) => Effect.Effect<void, NoSuchChat>
   /** Ends the dispute of a chat (status FINISHED), notifying `CHAT_ARBITRAGE_FINISHED`. */
@@ -190,6 +201,12 @@ const toService = (sim: Core.SimulatorServer): Service => {
     chat: (chatId) => Effect.sync(() => Option.fromNullishOr(sim.chat(chatId))),
     messages: (chatId) => Effect.sync(() => sim.messages(chatId)),
     size: Effect.sync(sim.size),
+    userPosts: (chatId, message) =>
+      Effect.suspend(() => {
+        const posted = sim.userPosts(chatId, message)
+        return posted === undefined ? Effect.fail(new NoSuchChat({ chatId })) : Effect.succeed(posted)
+      }),
+    failNext: (operation, failure, times) => Effect.sync(() => sim.failNext(operation, failure, times)),
     customerWrites: (chatId, text) =>
       Effect.suspend(() => {
         const message = sim.customerWrites(chatId, text)

@@ -194,6 +194,27 @@ layer(Simulator.layer({ seed: 5, chats: 20, messages: 100 }), { timeout: 120_000
           }
         }))
     }
+
+    it.effect("chat-bot answers a buyer through effect/chat: the event in, the plain text out", () =>
+      Effect.gen(function*() {
+        const sim = yield* Simulator.Simulator
+        const bot = yield* Effect.acquireRelease(
+          Effect.sync(() => startExample(sim, "chat-bot", [], { NOTIFICATIONS_PORT: "0" })),
+          (child) => Effect.promise(() => endChild(child))
+        )
+        const output = watchOutput(bot)
+        const waitFor = (pattern: RegExp) => Effect.promise(() => output.waitFor(pattern, childTimeoutMillis))
+        const endpoint = (yield* waitFor(/listening for notifications on (\S+)/))[1]!
+        yield* sim.setNotificationUrl(endpoint)
+        const chat = (yield* sim.chats())[1]!
+        const asked = yield* sim.customerWrites(chat.chatId, "Как оформить возврат?")
+        yield* waitFor(new RegExp(`answered ${sim.businessId}:${chat.chatId} \\(message ${asked.messageId}\\)`))
+        const after = (yield* sim.messages(chat.chatId)).filter((m) => m.messageId >= asked.messageId)
+        expect(after.map((m) => m.sender)).toEqual(["CUSTOMER", "PARTNER"])
+        // the Markdown's **bold** is gone: the market shows plain text
+        expect(after[1]!.message).toBe("Здравствуйте! Оформите возврат в разделе «Заказы», мы примем его в течение дня.")
+        expect(output.text()).not.toContain(sim.apiKey)
+      }))
   }
 )
 

@@ -2,8 +2,9 @@
  * The Effect 4 edition's tarball installed from the npm registry into a fresh folder with only its own
  * peers, with npm's normal strict peer resolution: at the versions of this edition's lockfile, and at the
  * newest 4.x the registry resolves today (`effect/http` is tagged unstable in 4.x: a breaking minor shows
- * up here). In each, the bare client streams, sends and reads back against the simulator, and the
- * simulator's own entry runs with `@effect/platform-node` beside it.
+ * up here). In each, the bare client streams, sends and reads back against the simulator, the
+ * simulator's own entry runs with `@effect/platform-node` beside it, and `effect/chat`'s conformance suite
+ * of the installed effect passes against the installed `yandex-market` adapter.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Scope } from "effect"
@@ -65,6 +66,13 @@ describe("the Effect 4 edition installed from the registry", () => {
       const served = await runCommandIn(dir, process.execPath, ["simulator.mjs"], { timeout: 90_000 })
       expect(served.code, served.stderr).toBe(0)
       expect(JSON.parse(served.stdout.trim().split("\n").at(-1)!)).toEqual({ status: 200, chats: 7 })
-    }, 300_000)
+      // effect/chat's conformance suite of the installed effect against the installed adapter
+      copyFileSync(join(root, "test", "package", "programs", "chat-conformance.mjs"), join(dir, "chat-conformance.mjs"))
+      const conformance = await runCommandIn(dir, process.execPath, ["chat-conformance.mjs"], { timeout: 240_000 })
+      expect(conformance.code, conformance.stdout + conformance.stderr).toBe(0)
+      const rules = JSON.parse(conformance.stdout.trim().split("\n").at(-1)!)
+      expect(rules.run).toBeGreaterThan(0)
+      expect(rules.failed).toEqual([])
+    }, 600_000)
   }
 })
