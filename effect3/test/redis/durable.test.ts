@@ -1,12 +1,13 @@
 /**
- * The durable notification queue over a real Redis: the 200 only once the event is stored; 500 when
- * Redis cannot store it, and the market's retry stored once; PING answered within 1 s while Redis is
- * paused or stopped, and nothing answered 200 missing once a stopped Redis is back; one
- * copy of an event sent to two receivers; the maximum length; handler failures, dead letters and
- * replay; `complete` on an event read back from Redis.
+ * The durable notification queue over a real Redis: the 200 only once the event is stored; silent
+ * consumers removed; handler failures, dead letters and replay; no password in an answer, error or
+ * log; `complete` on an event read back from Redis. Redis paused, stopped, killed under `appendonly
+ * yes` or restarted empty, the maximum length, long handlers, a wall clock stepped back and two
+ * receivers sharing a queue are the shared cases
+ * (`core/testing/durableCases.ts`, run by `cases.test.ts`).
  */
 import { Chunk, Effect, Fiber, Layer, Logger, Option, Redacted, Ref, Schedule, Stream } from "effect"
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as ChatsClient from "../../src/ChatsClient.js"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import { makeFake, ok } from "../client/fakeHttp.js"
@@ -138,46 +139,6 @@ describe.skipIf(!available)("durable notification queue (Redis Streams)", () => 
     expect(logs.join("\n")).not.toContain(password)
   }, 30_000)
 
-  it("with appendonly yes and appendfsync always, every event answered 200 survives Redis killed with SIGKILL", async () => {
-    const durable = await startRedis({ persistence: "aof" })
-    try {
-      await run(Effect.gen(function*() {
-        const { receiver, send } = yield* durableReceiver(durable.url, { name: "aof" })
-        for (let id = 1; id <= 20; id++) expect((yield* send(messageSent(id))).status).toBe(200)
-        yield* Effect.promise(() => durable.restart()) // SIGKILL, then a new server on the same files
-        const handled = yield* Ref.make<Array<string>>([])
-        const consumer = yield* Effect.fork(
-          receiver.process((event) => Ref.update(handled, (h) => [...h, event._tag === "ChatMessageSent" ? event.messageId : ""]))
-        )
-        yield* until("all handled", Effect.map(Ref.get(handled), (h) => h.length >= 20))
-        yield* Fiber.interrupt(consumer)
-        expect(yield* Ref.get(handled)).toEqual(Array.from({ length: 20 }, (_, i) => String(i + 1)))
-      }))
-    } finally {
-      await durable.stop()
-    }
-  }, 30_000)
-
-  it("a consumer goes on after Redis restarted empty (the consumer group is made again)", () =>
-    run(Effect.gen(function*() {
-      const { receiver, send } = yield* durableReceiver(redis.url, { name: fresh(), claimIdle: "200 millis" })
-      const handled = yield* Ref.make<Array<string>>([])
-      const consumer = yield* Effect.fork(
-        receiver.process((event) => Ref.update(handled, (h) => [...h, event._tag === "ChatMessageSent" ? event.messageId : ""]))
-      )
-      expect((yield* send(messageSent(1))).status).toBe(200)
-      yield* until("the first is handled", Effect.map(Ref.get(handled), (h) => h.length === 1))
-      yield* Effect.promise(() => redis.restart())
-      let reply = yield* send(messageSent(2))
-      while (reply.status !== 200) {
-        yield* Effect.sleep("100 millis")
-        reply = yield* send(messageSent(2))
-      }
-      yield* until("the second is handled", Effect.map(Ref.get(handled), (h) => h.length === 2))
-      yield* Fiber.interrupt(consumer)
-      expect(yield* Ref.get(handled)).toEqual(["1", "2"])
-    })), 30_000)
-
   it("complete works on an event read back from Redis", () =>
     run(Effect.gen(function*() {
       const fake = makeFake((request) =>
@@ -201,103 +162,6 @@ describe.skipIf(!available)("durable notification queue (Redis Streams)", () => 
         e._tag === "ChatCreated" ? `chat ${e.chat.chatId}` : e._tag === "ChatMessageSent" ? `message ${e.chatMessage.messageId}` : e._tag
       )).toEqual(["chat 101", "message 5001"])
     })))
-
-  it("Redis paused: the market gets 500, PING still 200; its retry afterwards is stored once, nothing lost", () =>
-    run(Effect.gen(function*() {
-      const name = fresh()
-      const admin = yield* adminClient(redis.url)
-      const { receiver, send } = yield* durableReceiver(redis.url, { name })
-      expect((yield* send(messageSent(1))).status).toBe(200)
-      yield* Effect.promise(() => admin.sendCommand(["CLIENT", "PAUSE", "2500", "ALL"]))
-      const refused = yield* send(messageSent(2))
-      expect(refused.status).toBe(500)
-      expect(refused.json).toEqual({ error: { type: "UNKNOWN", message: "the receiver could not store the event; retry later" } })
-      const pingStarted = Date.now()
-      const ping = yield* send(bodies.ping)
-      expect(ping.status).toBe(200)
-      expect(Date.now() - pingStarted).toBeLessThan(1000)
-      expect(isSuccessBody(ping.json)).toBe(true)
-      // the market retries until it gets a 200
-      let retried = yield* send(messageSent(2))
-      while (retried.status !== 200) {
-        yield* Effect.sleep("200 millis")
-        retried = yield* send(messageSent(2))
-      }
-      expect((yield* storedBodies(admin, keysOf(name).stream)).map((b) => b["messageId"])).toEqual(["1", "2"])
-      expect(yield* receiver.pending).toBe(2)
-    })), 30_000)
-
-  it("Redis stopped: the market gets 500 for a chat notification and 200 for PING within 1 s; once it is back, nothing answered 200 is missing (appendonly yes)", async () => {
-    const stopped = await startRedis({ persistence: "aof" })
-    try {
-      await run(Effect.gen(function*() {
-        const { receiver, send } = yield* durableReceiver(stopped.url, { name: fresh() })
-        for (let id = 1; id <= 3; id++) expect((yield* send(messageSent(id))).status).toBe(200)
-        yield* Effect.promise(() => stopped.kill())
-        const refused = yield* send(messageSent(4))
-        expect(refused.status).toBe(500)
-        expect(refused.json).toEqual({ error: { type: "UNKNOWN", message: "the receiver could not store the event; retry later" } })
-        for (let i = 0; i < 3; i++) {
-          const started = Date.now()
-          const ping = yield* send(bodies.ping)
-          expect(ping.status).toBe(200)
-          expect(Date.now() - started).toBeLessThan(1000)
-          expect((yield* send(messageSent(4))).status).toBe(500)
-        }
-        yield* Effect.promise(() => stopped.start())
-        // the market retries until it gets a 200
-        let retried = yield* send(messageSent(4))
-        while (retried.status !== 200) {
-          yield* Effect.sleep("200 millis")
-          retried = yield* send(messageSent(4))
-        }
-        const events = yield* receiver.events.pipe(Stream.take(4), Stream.runCollect)
-        expect(Chunk.toReadonlyArray(events).map((e) => e._tag === "ChatMessageSent" && e.messageId)).toEqual(["1", "2", "3", "4"])
-      }))
-    } finally {
-      await stopped.stop()
-    }
-  }, 30_000)
-
-  it("the same event sent to two receivers sharing Redis is stored once", () =>
-    run(Effect.gen(function*() {
-      const name = fresh()
-      const admin = yield* adminClient(redis.url)
-      const a = yield* durableReceiver(redis.url, { name })
-      const b = yield* durableReceiver(redis.url, { name })
-      // at once, and one after the other, 20 events each to both receivers
-      const replies = yield* Effect.forEach(
-        Array.from({ length: 20 }, (_, i) => i + 1),
-        (id) => Effect.all([a.send(messageSent(id)), b.send(messageSent(id))], { concurrency: 2 }),
-        { concurrency: 5 }
-      )
-      expect(replies.flat().map((r) => r.status)).toEqual(Array(40).fill(200))
-      expect((yield* b.send(messageSent(3))).status).toBe(200)
-      const stored = (yield* storedBodies(admin, keysOf(name).stream)).map((body) => Number(body["messageId"]))
-      expect([...stored].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
-    })), 30_000)
-
-  it("at the maximum length the market gets 500 and every stored event is kept; there is room again once one is handled", () =>
-    run(Effect.gen(function*() {
-      const name = fresh()
-      const admin = yield* adminClient(redis.url)
-      const { receiver, send } = yield* durableReceiver(redis.url, { name, maxLength: 2 })
-      expect((yield* send(messageSent(1))).status).toBe(200)
-      expect((yield* send(messageSent(2))).status).toBe(200)
-      const refused = yield* send(messageSent(3))
-      expect(refused.status).toBe(500)
-      expect(refused.json).toEqual({ error: { type: "UNKNOWN", message: "the receiver's queue is full; retry later" } })
-      expect((yield* send(bodies.ping)).status).toBe(200)
-      expect((yield* send(messageSent(1))).status).toBe(200) // a repeat of a stored one is still a repeat
-      expect((yield* storedBodies(admin, keysOf(name).stream)).map((b) => b["messageId"])).toEqual(["1", "2"])
-      const [first] = yield* receiver.queue.deliveries.pipe(Stream.take(1), Stream.runCollect, Effect.map(Chunk.toArray))
-      expect(first!.event._tag === "ChatMessageSent" && first!.event.messageId).toBe("1")
-      yield* first!.ack
-      expect(yield* receiver.pending).toBe(1)
-      // the first one handled and acknowledged, the market's retry finds room
-      expect((yield* send(messageSent(3))).status).toBe(200)
-      expect((yield* storedBodies(admin, keysOf(name).stream)).map((b) => b["messageId"])).toEqual(["2", "3"])
-    })), 30_000)
 
   it("a handler that keeps failing: delivered maxDeliveries times, then a dead letter; replayed, it is handled", () =>
     run(Effect.gen(function*() {
@@ -374,41 +238,4 @@ describe.skipIf(!available)("durable notification queue (Redis Streams)", () => 
       expect(yield* Ref.get(attempts)).toEqual([1, 2])
       yield* Fiber.interrupt(consumer)
     })), 30_000)
-
-  it("a handler that runs longer than claimIdle keeps its event: two consumers, every event handled once", () =>
-    run(Effect.gen(function*() {
-      const { receiver, send } = yield* durableReceiver(redis.url, { name: fresh(), claimIdle: "150 millis" })
-      for (let id = 1; id <= 6; id++) expect((yield* send(messageSent(id))).status).toBe(200)
-      const handled = yield* Ref.make<Array<string>>([])
-      const slow = (event: ChatsNotifications.Event) =>
-        Effect.zipRight(Effect.sleep("500 millis"), Ref.update(handled, (h) => [...h, event._tag === "ChatMessageSent" ? event.messageId : ""]))
-      const consumers = yield* Effect.fork(Effect.all([receiver.process(slow), receiver.process(slow)], { concurrency: 2 }))
-      yield* until("all handled", Effect.map(receiver.pending, (n) => n === 0))
-      yield* Fiber.interrupt(consumers)
-      expect([...(yield* Ref.get(handled))].sort()).toEqual(["1", "2", "3", "4", "5", "6"])
-    })), 30_000)
-
-  it("a wall clock stepped back: a consumer still takes back the event its handler failed after claimIdle, not a minute later", () =>
-    run(Effect.gen(function*() {
-      const { receiver, send } = yield* durableReceiver(redis.url, { name: fresh(), claimIdle: "200 millis" })
-      expect((yield* send(messageSent(6))).status).toBe(200)
-      const attempts = yield* Ref.make<Array<number>>([])
-      const real = Date.now.bind(Date)
-      yield* Effect.acquireRelease(Effect.void, () => Effect.sync(() => vi.restoreAllMocks()))
-      const consumer = yield* Effect.fork(
-        receiver.queue.deliveries.pipe(
-          Stream.runForEach((delivery) =>
-            Effect.zipRight(
-              Ref.update(attempts, (a) => [...a, delivery.attempt]),
-              delivery.attempt === 1
-                ? Effect.zipRight(Effect.sync(() => vi.spyOn(Date, "now").mockImplementation(() => real() - 60_000)), delivery.fail("first try fails"))
-                : delivery.ack
-            )
-          )
-        )
-      )
-      yield* until("handled on the second delivery", Effect.map(Ref.get(attempts), (a) => a.length === 2))
-      expect(yield* Ref.get(attempts)).toEqual([1, 2])
-      yield* Fiber.interrupt(consumer)
-    })), 60_000)
 })

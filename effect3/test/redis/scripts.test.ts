@@ -3,6 +3,7 @@
  * FIFO across connections, leases that run out and are renewed, dead waiters dropped, the grace after
  * a restart that lost everything, interruption, the quota's merge, reservation and expiry (the same
  * answers as the in-memory store), scripts reloaded after the server forgot them, and a Redis Cluster.
+ * A short lease under a long one and an interrupted waiter are shared cases (`core/testing/gateCases.ts`, run by `cases.test.ts`).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Logger, Option } from "effect"
@@ -121,28 +122,6 @@ describe.skipIf(!available)("Redis gate scripts", () => {
       expect(yield* acquire(connection, key, "p:2")).toEqual([2, 0])
     }))
 
-  it.scopedLive("a process with a short lease never shortens the expiry of the keys under a holder with a long lease", () =>
-    Effect.gen(function*() {
-      const { client, connection } = yield* connect
-      const key = nextKey()
-      const keys = gateKeys("ymc", key)
-      const short = { maxInFlight: 1, lease }
-      const long = { maxInFlight: 1, lease: 60_000 }
-      expect(yield* acquire(connection, key, "short:0", short)).toEqual([1, 0])
-      yield* leave(connection, key, "short:0")
-      expect(yield* acquire(connection, key, "long:1", long)).toEqual([1, 0])
-      // a process with a 1 s lease queues and leaves: its keys would expire after 3 of its leases
-      expect((yield* acquire(connection, key, "short:1", short))[0]).toBe(0)
-      yield* leave(connection, key, "short:1")
-      for (const k of [keys.holders, keys.meta]) {
-        expect(yield* Effect.promise(() => client.pTTL(k))).toBeGreaterThan(3 * 60_000 - 5_000)
-      }
-      yield* sleep(3 * lease + 200)
-      // the long holder is still there, and nobody else is granted its slot
-      expect(yield* Effect.promise(() => client.zScore(keys.holders, "long:1"))).not.toBeNull()
-      expect((yield* acquire(connection, key, "short:2", short))[0]).toBe(0)
-    }))
-
   it.scopedLive("after Redis restarts empty, nothing is granted for one lease; then grants go on", () =>
     Effect.gen(function*() {
       const key = nextKey()
@@ -159,26 +138,6 @@ describe.skipIf(!available)("Redis gate scripts", () => {
       expect(yield* renew(connection, key, "p:1")).toBe(0) // the old holder's lease is gone
       yield* sleep(wait + 50)
       expect(yield* acquire(connection, key, "q:1")).toEqual([1, 0])
-    }))
-
-  it.scopedLive("an interrupted waiter leaves the queue, and no slot leaks", () =>
-    Effect.gen(function*() {
-      const { client } = yield* connect
-      const limiters = yield* Redis.make(client, { maxInFlight: 1, lease })
-      const key = nextKey()
-      const keys = gateKeys("ymc", key)
-      const holding = yield* Effect.makeLatch(false)
-      const done = yield* Effect.makeLatch(false)
-      const first = yield* Effect.fork(limiters.gate.withPermit(key)(Effect.zipRight(holding.open, done.await)))
-      yield* holding.await
-      const second = yield* Effect.fork(limiters.gate.withPermit(key)(Effect.void))
-      while ((yield* Effect.promise(() => client.zCard(keys.queue))) === 0) yield* sleep(5)
-      yield* Fiber.interrupt(second)
-      expect(yield* Effect.promise(() => client.zCard(keys.queue))).toBe(0)
-      yield* done.open
-      yield* Fiber.join(first)
-      expect(yield* Effect.promise(() => client.zCard(keys.holders))).toBe(0)
-      expect(yield* limiters.gate.withPermit(key)(Effect.succeed("went"))).toBe("went")
     }))
 
   it.scopedLive("a slot comes with a unit of the quota, taken when the slot is (for a waiter: at the hand-off); freeing it records the answer's quota", () =>

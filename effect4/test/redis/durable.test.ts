@@ -4,9 +4,10 @@
  * event is stored; a repeat within the window not stored again; events handed to a consumer and
  * acknowledged once its handler succeeds; a failing handler's event delivered again and, past
  * `maxDeliveries`, moved to the dead letters; a dead consumer's events taken back after `claimIdle`;
- * `replay`; Redis stopped: 500 for an event and still 200 for PING; one copy of an event sent to two
- * receivers; no password of the URL in an answer, error or log; bad options an `InvalidOptionsError`
- * before any connection.
+ * `replay`; no password of the URL in an answer, error or log; bad options an `InvalidOptionsError`
+ * before any connection. Redis paused, stopped, killed under `appendonly yes` or restarted empty, the
+ * maximum length, long handlers, a wall clock stepped back and two receivers sharing a queue are the
+ * shared cases (`core/testing/durableCases.ts`, run by `cases.test.ts`).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Fiber, Layer, Logger, Option, Ref, Stream } from "effect"
@@ -175,43 +176,6 @@ describe.skipIf(!available)("the durable notification queue over Redis Streams (
       yield* Fiber.interrupt(second)
       expect(Date.now() - started).toBeGreaterThanOrEqual(150)
       expect([...(yield* Ref.get(handled))].sort()).toEqual([["1", 2], ["2", 2]])
-    }), 30_000)
-
-  it.live("Redis stopped: a chat notification gets 500 (never 200), PING still 200 within 1 s", () =>
-    Effect.gen(function*() {
-      const server = yield* scopedRedis()
-      const { queue, receiver, send } = yield* durableReceiver(server.url, { name: fresh() })
-      expect((yield* send(messageSent(1))).status).toBe(200)
-      yield* Effect.promise(() => server.kill())
-      for (let i = 0; i < 3; i++) {
-        const refused = yield* send(messageSent(2 + i))
-        expect(refused.status).toBe(500)
-        expect(refused.json).toEqual({ error: { type: "UNKNOWN", message: "the receiver could not store the event; retry later" } })
-        const startedAt = Date.now()
-        const ping = yield* send(bodies.ping)
-        expect(ping.status).toBe(200)
-        expect(isSuccessBody(ping.json)).toBe(true)
-        expect(Date.now() - startedAt).toBeLessThan(1000)
-      }
-      expect((yield* Effect.flip(receiver.pending))._tag).toBe("NotificationQueueUnavailableError")
-      expect((yield* Effect.flip(queue.deadLetters()))._tag).toBe("NotificationQueueUnavailableError")
-    }), 30_000)
-
-  it.live("the same event sent to two receivers sharing the queue is stored once", () =>
-    Effect.gen(function*() {
-      const server = yield* scopedRedis()
-      const name = fresh()
-      const admin = yield* adminClient(server.url)
-      const a = yield* durableReceiver(server.url, { name })
-      const b = yield* durableReceiver(server.url, { name })
-      const replies = yield* Effect.forEach(
-        Array.from({ length: 10 }, (_, i) => i + 1),
-        (id) => Effect.all([a.send(messageSent(id)), b.send(messageSent(id))], { concurrency: 2 }),
-        { concurrency: 5 }
-      )
-      expect(replies.flat().map((r) => r.status)).toEqual(Array(20).fill(200))
-      const stored = (yield* storedBodies(admin, keysOf(name).stream)).map((body) => Number(body["messageId"]))
-      expect([...stored].sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1))
     }), 30_000)
 
   it.live("no answer, error or log shows the password of the Redis URL", () =>

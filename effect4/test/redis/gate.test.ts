@@ -1,15 +1,16 @@
 /**
  * The Effect 4 edition's Redis gate and quota store, over a real redis-server (the scripts and the
  * connection are the core's, tested in depth by the Effect 3 edition's suite): two processes share
- * the limit of a business, first come first served; an interrupted waiter leaves no slot behind; a
- * slot comes with a unit of the quota; a restarted Redis grants nothing for one lease; the client goes
+ * the limit of a business, first come first served; a slot comes with a unit of the quota; a restarted Redis grants nothing for one lease; the client goes
  * through the Redis layer (a `Context.Reference`'s layer, typed `Layer<never>`); Redis out of reach is
  * a `LimiterUnavailableError` within the timeout without the URL's password, or the process's own gate.
+ * The gate's regression cases (restarts, pauses, clocks, leases, interruption) are the shared ones
+ * (`core/testing/gateCases.ts`, run by `cases.test.ts`).
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Fiber, Latch, Layer, Option, Redacted, Result } from "effect"
-import { gateKeys, quotaKey } from "../../../core/redis/keys.js"
+import { ConfigProvider, Effect, Layer, Option, Redacted, Result } from "effect"
+import { quotaKey } from "../../../core/redis/keys.js"
 import { ChatsClient, ChatsLimiter } from "../../src/index.js"
 import * as Redis from "../../src/Redis.js"
 import * as Simulator from "../../src/Simulator.js"
@@ -44,27 +45,6 @@ describe.skipIf(!available)("the Redis gate and quota store (Effect 4)", () => {
         })), { concurrency: 6 })
       expect(most).toBe(2)
       expect(order).toHaveLength(12)
-    }))
-
-  it.live("an interrupted waiter leaves the queue, and no slot leaks", () =>
-    Effect.gen(function*() {
-      const server = yield* scopedGrantingRedis(lease)
-      const admin = yield* adminClient(server.url)
-      const { gate } = yield* processAt(server.url)
-      const key = nextKey()
-      const keys = gateKeys("ymc", key)
-      const holding = yield* Latch.make(false)
-      const done = yield* Latch.make(false)
-      const first = yield* Effect.forkChild(gate.withPermit(key)(Effect.andThen(holding.open, done.await)))
-      yield* holding.await
-      const second = yield* Effect.forkChild(gate.withPermit(key)(Effect.void))
-      while ((yield* Effect.promise(() => admin.zCard(keys.queue))) === 0) yield* Effect.sleep(5)
-      yield* Fiber.interrupt(second)
-      expect(yield* Effect.promise(() => admin.zCard(keys.queue))).toBe(0)
-      yield* done.open
-      yield* Fiber.join(first)
-      expect(yield* Effect.promise(() => admin.zCard(keys.holders))).toBe(0)
-      expect(yield* gate.withPermit(key)(Effect.succeed("went"))).toBe("went")
     }))
 
   it.live("a slot comes with a unit of the quota (the reserving pair); freeing it records the answer's quota", () =>
