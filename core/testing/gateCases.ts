@@ -169,8 +169,9 @@ export const gateCases: ReadonlyArray<RedisCase<GateEdition>> = [
           const grantedAt = succeeded(await b!.withPermit(key, async () => Date.now()))
           // the holder's lease ends at the latest one lease after it was granted: nobody before that
           assert.ok(grantedAt - holder.heldAt >= lease, `granted ${grantedAt - holder.heldAt} ms after the holder`)
-          // and the grace is no longer than the lease and a second from the restart
-          assert.ok(grantedAt - restartedAt < lease + 1500, `granted ${grantedAt - restartedAt} ms after the restart`)
+          // and the grace is no longer than the lease and a second from the restart (with 1.5 s for the
+          // waiter's next check on a loaded machine; a grace of twice the lease still fails)
+          assert.ok(grantedAt - restartedAt < lease + 2500, `granted ${grantedAt - restartedAt} ms after the restart`)
           await holder.done()
         }))
     }
@@ -192,7 +193,7 @@ export const gateCases: ReadonlyArray<RedisCase<GateEdition>> = [
           const restartedAt = Date.now()
           const grantedAt = succeeded(await b!.withPermit(key, async () => Date.now()))
           assert.ok(grantedAt - holder.heldAt >= lease, `granted ${grantedAt - holder.heldAt} ms after the holder`)
-          assert.ok(grantedAt - restartedAt < lease + 1500, `granted ${grantedAt - restartedAt} ms after the restart`)
+          assert.ok(grantedAt - restartedAt < lease + 2500, `granted ${grantedAt - restartedAt} ms after the restart`)
           await holder.done()
         }))
     }
