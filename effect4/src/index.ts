@@ -45,3 +45,10 @@ export * as ChatsRetry from "./ChatsRetry.js"
  * @since 0.1.0
  */
 export * as ChatsSchema from "./ChatsSchema.js"
+
+/**
+ * The library's metrics (calls, 420s, the gate, quotas, Redis, notifications) and their recording functions.
+ *
+ * @since 1.0.0
+ */
+export * as ChatsMetrics from "./ChatsMetrics.js"

@@ -3,6 +3,7 @@
  * the next one is pulled) and `process` (each acknowledged when its handler succeeds).
  */
 import { Array as Arr, Cause, Effect, Exit, Stream } from "effect"
+import { notificationTypeOf, recordHandlerFailure, recordRedelivery } from "../../ChatsMetrics.js"
 
 /** An event handed out by a queue, to be acknowledged once handled. */
 export interface Settleable<E> {
@@ -40,12 +41,16 @@ const settle = <E extends { readonly _tag: string }, X, R>(
     if (Cause.hasInterruptsOnly(exit.cause)) return Effect.void
     const reason = describeFailure(exit.cause)
     return Effect.andThen(
-      Effect.logWarning("notification handler failed", delivery.event._tag, reason).pipe(
+      Effect.andThen(recordHandlerFailure(notificationTypeOf(delivery.event)), Effect.logWarning("notification handler failed", delivery.event._tag, reason).pipe(
         Effect.annotateLogs({ module: "ChatsNotifications", id: delivery.id, attempt: delivery.attempt })
-      ),
+      )),
       delivery.fail(reason)
     )
   })
+
+/** Counts the deliveries that are not the first of their event. */
+const countRedeliveries = <E extends { readonly _tag: string }>(delivery: Settleable<E>): Effect.Effect<void> =>
+  delivery.attempt > 1 ? recordRedelivery(notificationTypeOf(delivery.event)) : Effect.void
 
 /** Consumes deliveries with a handler, `concurrency` at once, acknowledging each event it handles. */
 export const processDeliveries =
@@ -55,7 +60,7 @@ export const processDeliveries =
     options: { readonly concurrency?: number | undefined } = {}
   ): Effect.Effect<void, never, R> =>
     deliveries.pipe(
-      Stream.tap(() => yieldToEventLoop),
+      Stream.tap((delivery) => Effect.andThen(countRedeliveries(delivery), yieldToEventLoop)),
       Stream.mapEffect((delivery) => settle(delivery, handler), { concurrency: options.concurrency ?? 1, unordered: true }),
       Stream.runDrain
     )
@@ -64,8 +69,8 @@ export const processDeliveries =
  * The plain stream of deliveries: one event at a time, each acknowledged when the next one is
  * pulled (that is, once the consumer of the stream is done with it).
  */
-export const eventsOf = <E>(deliveries: Stream.Stream<Settleable<E>>): Stream.Stream<E> =>
-  Stream.transformPull(Stream.rechunk(deliveries, 1), (pull) =>
+export const eventsOf = <E extends { readonly _tag: string }>(deliveries: Stream.Stream<Settleable<E>>): Stream.Stream<E> =>
+  Stream.transformPull(Stream.rechunk(Stream.tap(deliveries, countRedeliveries), 1), (pull) =>
     Effect.sync(() => {
       let previous: ReadonlyArray<Settleable<E>> = []
       const ackPrevious = Effect.suspend(() => {

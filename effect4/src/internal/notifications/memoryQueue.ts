@@ -4,6 +4,7 @@
  */
 import { type Cause, Clock, Effect, Queue, type Scope, Stream } from "effect"
 import type { SeenWindow } from "../../../../core/notifications/seen.js"
+import { memoryQueueName, setPending } from "../../ChatsMetrics.js"
 
 /** An event handed to the consumer of the in-memory queue: acknowledging it does nothing. */
 export interface MemoryDelivery<E> {
@@ -44,6 +45,8 @@ export const makeMemoryQueue = <E, Full>(
       })),
     (queue) => {
       let sequence = 0
+      /** Sets the pending gauge to what the queue holds now. */
+      const notePending = Effect.suspend(() => setPending(memoryQueueName, Queue.sizeUnsafe(queue)))
       // the window is checked and the queue offered to in one synchronous step, so two copies cannot both pass
       const accept = (event: E, now: number): "stored" | "duplicate" | "full" => {
         const key = settings.keyOf(event)
@@ -56,10 +59,14 @@ export const makeMemoryQueue = <E, Full>(
         offer: (event) =>
           Effect.flatMap(Clock.currentTimeMillis, (now) => {
             const outcome = accept(event, now)
-            return outcome === "full" ? Effect.fail(settings.full()) : Effect.succeed(outcome)
+            return outcome === "full"
+              ? Effect.fail(settings.full())
+              : outcome === "stored"
+              ? Effect.as(notePending, outcome)
+              : Effect.succeed(outcome)
           }),
         // one event at a time: the queue keeps the rest, so that `capacity` bounds what waits
-        deliveries: Stream.fromEffectRepeat(Queue.take(queue)).pipe(
+        deliveries: Stream.fromEffectRepeat(Effect.tap(Queue.take(queue), () => notePending)).pipe(
           Stream.map((event): MemoryDelivery<E> => ({
             event,
             id: `memory:${++sequence}`,
@@ -68,7 +75,7 @@ export const makeMemoryQueue = <E, Full>(
             fail: () => Effect.void
           }))
         ),
-        pending: Queue.size(queue)
+        pending: Effect.tap(Queue.size(queue), (size) => setPending(memoryQueueName, size))
       }
     }
   )

@@ -5,6 +5,7 @@
  */
 import { Data, Effect, type Scope } from "effect"
 import * as Core from "../../../../core/redis/connection.js"
+import { recordRedisCall } from "../../ChatsMetrics.js"
 
 /**
  * A call to Redis that failed, described without credentials; `answered` when Redis itself answered
@@ -21,8 +22,25 @@ const toFailure = (error: unknown): RedisFailure =>
     ? new RedisFailure({ description: error.description, answered: error.answered })
     : new RedisFailure({ description: Core.describeError(error, []), answered: false })
 
-/** A call of the core connection as an effect: interrupting it abandons the call. */
+/**
+ * A call of the core connection as an effect: interrupting it abandons the call. Its time is recorded
+ * (`db.client.operation.duration`), with how it failed if it did; an abandoned call is not.
+ */
 export const attempt = <A>(call: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, RedisFailure> =>
+  Effect.suspend(() => {
+    const started = Core.monotonicMillis()
+    const took = () => Core.monotonicMillis() - started
+    return Effect.tryPromise({ try: (signal) => call(signal), catch: toFailure }).pipe(
+      Effect.tap(() => recordRedisCall(took())),
+      Effect.tapError((failure) => recordRedisCall(took(), failure.answered ? "answered" : "unreachable"))
+    )
+  })
+
+/**
+ * Like {@link attempt}, for a call that waits on purpose (a blocking read): its time says how long
+ * nothing came, not how long Redis took, so it is not recorded.
+ */
+export const attemptBlocking = <A>(call: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, RedisFailure> =>
   Effect.tryPromise({ try: (signal) => call(signal), catch: toFailure })
 
 /** A connection over `client` for the life of the scope (its pub/sub and dedicated connections close with it). */

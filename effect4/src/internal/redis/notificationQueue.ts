@@ -25,7 +25,8 @@ import {
   NotificationQueueUnavailableError
 } from "../../ChatsNotifications.js"
 import type { DeadLetter, NotificationQueue } from "../../Redis.js"
-import { attempt, type RedisFailure } from "./connection.js"
+import { recordDeadLettered, recordRedisUnavailable, setDeadLetters, setPending } from "../../ChatsMetrics.js"
+import { attempt, attemptBlocking, type RedisFailure } from "./connection.js"
 import {
   claimedEntries,
   type Entry,
@@ -39,6 +40,11 @@ export type { QueueSettings } from "../../../../core/redis/queueReplies.js"
 
 /** Settings of the queue (times in milliseconds). */
 const unavailable = (failure: RedisFailure) => new NotificationQueueUnavailableError({ description: failure.description })
+/** Counts a typed error of the queue because Redis could not answer (then mapped by `unavailable`). */
+const countUnavailable = <A, R>(call: Effect.Effect<A, RedisFailure, R>) =>
+  Effect.tapError(call, () => recordRedisUnavailable("notificationQueue"))
+/** How often the queue's gauges (events pending, dead letters) are read from Redis. */
+const gaugeRefreshMillis = 5_000
 const decodeBody = (body: string): Result.Result<Event, string> => {
   let json: unknown
   try {
@@ -85,6 +91,7 @@ export const make: (connection: Connection, settings: QueueSettings) => Effect.E
         identity
       ])
     }).pipe(
+      countUnavailable,
       Effect.mapError(unavailable),
       Effect.flatMap((reply): Effect.Effect<"stored" | "duplicate", NotificationQueueFullError | NotificationQueueUnavailableError> => {
         switch (statusOf(reply)) {
@@ -99,6 +106,17 @@ export const make: (connection: Connection, settings: QueueSettings) => Effect.E
         }
       })
     )
+
+  /** Sets the dead-letters gauge to the length of the dead-letter stream (left as it was if Redis cannot answer). */
+  const refreshDeadLetters = Effect.ignore(
+    Effect.flatMap(command(keys.dead, ["XLEN", keys.dead]), (n) => setDeadLetters(settings.name, Number(n)))
+  )
+  // the gauges of every process that has the queue follow Redis, whichever process changed it
+  yield* Effect.ignore(Effect.flatMap(command(keys.stream, ["XLEN", keys.stream]), (n) => setPending(settings.name, Number(n)))).pipe(
+    Effect.andThen(refreshDeadLetters),
+    Effect.repeat(Schedule.spaced(gaugeRefreshMillis)),
+    Effect.forkScoped
+  )
 
   /** Creates the consumer group (reading from the start of the stream) unless it exists. */
   const ensureGroup = command(keys.stream, ["XGROUP", "CREATE", keys.stream, group, "0", "MKSTREAM"]).pipe(
@@ -116,8 +134,13 @@ export const make: (connection: Connection, settings: QueueSettings) => Effect.E
     const held = new Set<string>()
     const blockMillis = Math.max(50, Math.min(Math.floor(settings.claimIdle / 2), 2000))
     let nextClaimAt = 0
+    // after a read or a claim failed, its reply may be lost with entries Redis delivered to this consumer
+    let mayHaveLost = false
 
-    const bury = (id: string, reason: string) => run(Scripts.bury, [keys.stream, keys.dead], [group, consumer, id, reason])
+    const bury = (id: string, reason: string) =>
+      run(Scripts.bury, [keys.stream, keys.dead], [group, consumer, id, reason]).pipe(
+        Effect.tap((moved) => Number(moved) === 1 ? Effect.andThen(recordDeadLettered(settings.name), refreshDeadLetters) : Effect.void)
+      )
 
     const toDelivery = (entry: Entry): Effect.Effect<Option.Option<Delivery>> => {
       const decoded = decodeBody(entry.fields["body"] ?? "")
@@ -144,7 +167,11 @@ export const make: (connection: Connection, settings: QueueSettings) => Effect.E
         ),
         fail: (reason) =>
           entry.attempt < settings.maxDeliveries
-            ? Effect.asVoid(release)
+            ? release.pipe(
+              // parked, it is no longer this consumer's: only a claim (counting a delivery) brings it back
+              Effect.andThen(run(Scripts.park, [keys.stream], [group, consumer, Scripts.parkedConsumer, entry.id])),
+              Effect.ignore
+            )
             : release.pipe(
               Effect.andThen(bury(entry.id, reason)),
               Effect.tap((moved) =>
@@ -163,6 +190,13 @@ export const make: (connection: Connection, settings: QueueSettings) => Effect.E
 
     /** Entries idle past `claimIdle` (at most every half of it), else new ones (waiting up to `blockMillis`). */
     const nextEntries: Effect.Effect<ReadonlyArray<Entry>, RedisFailure> = Effect.gen(function*() {
+      if (mayHaveLost) {
+        const recovered = claimedEntries(
+          yield* withGroup(run(Scripts.recover, [keys.stream], [group, consumer, held.size + settings.batchSize, ...held]))
+        )
+        mayHaveLost = false
+        if (recovered.length > 0) return recovered
+      }
       const now = monotonicMillis()
       if (now >= nextClaimAt) {
         nextClaimAt = now + Math.max(10, Math.floor(settings.claimIdle / 2))
@@ -178,7 +212,7 @@ export const make: (connection: Connection, settings: QueueSettings) => Effect.E
         if (claimed.length > 0) return claimed
       }
       return readEntries(
-        yield* withGroup(attempt((signal) =>
+        yield* withGroup(attemptBlocking((signal) =>
           dedicated.command(keys.stream, [
             "XREADGROUP", "GROUP", group, consumer, "COUNT", settings.batchSize, "BLOCK", blockMillis,
             "STREAMS", keys.stream, ">"
@@ -192,6 +226,9 @@ export const make: (connection: Connection, settings: QueueSettings) => Effect.E
       Effect.map(Arr.getSomes),
       Effect.catch((failure) =>
         Effect.logWarning("could not read notifications from Redis; trying again", failure.description).pipe(
+          Effect.andThen(Effect.sync(() => {
+            mayHaveLost = true
+          })),
           Effect.andThen(Effect.sleep(Math.min(1000, settings.claimIdle))),
           Effect.as([])
         )
@@ -216,10 +253,15 @@ export const make: (connection: Connection, settings: QueueSettings) => Effect.E
     Effect.suspend(() => consume(`${consumerBase}:${++consumers}`))
   ).pipe(Stream.interruptWhen(Deferred.await(closed)))
 
-  const pending = command(keys.stream, ["XLEN", keys.stream]).pipe(Effect.mapBoth({ onFailure: unavailable, onSuccess: Number }))
+  const pending = command(keys.stream, ["XLEN", keys.stream]).pipe(
+    countUnavailable,
+    Effect.mapBoth({ onFailure: unavailable, onSuccess: Number }),
+    Effect.tap((n) => setPending(settings.name, n))
+  )
 
   const deadLetters: NotificationQueue["deadLetters"] = (count = 100) =>
     command(keys.dead, ["XRANGE", keys.dead, "-", "+", "COUNT", count]).pipe(
+      countUnavailable,
       Effect.mapError(unavailable),
       Effect.map((reply) =>
         (Array.isArray(reply) ? reply : []).map(([id, raw]): DeadLetter => {
@@ -242,6 +284,7 @@ export const make: (connection: Connection, settings: QueueSettings) => Effect.E
     !/^\d{1,19}-\d{1,19}$/.test(id)
       ? Effect.succeed(false)
       : run(Scripts.replay, [keys.dead, keys.stream], [id, settings.maxLength]).pipe(
+        countUnavailable,
         Effect.mapError(unavailable),
         Effect.flatMap((reply) => {
           const status = statusOf(reply)
