@@ -13,6 +13,7 @@ import type * as ChatsRequest from "./ChatsRequest.js"
 import * as ChatsRetry from "./ChatsRetry.js"
 import * as ChatsSchema from "./ChatsSchema.js"
 import { apiKeyHeader, type CallContext, makeOperation } from "./internal/client/call.js"
+import { fast } from "./internal/client/fastDecode.js"
 import { filePart } from "./internal/client/multipart.js"
 import { paginate } from "./internal/client/paginate.js"
 import { decodeEmpty, decodeResult } from "./internal/client/response.js"
@@ -190,11 +191,11 @@ const durationOption = (
 
 /** The decoders of the answers, built once. */
 const decode = {
-  chatsPage: decodeResult(ChatsSchema.ChatsPage),
-  historyPage: decodeResult(ChatsSchema.ChatHistoryPage),
-  createChat: decodeResult(ChatsSchema.CreateChatResult),
-  chat: decodeResult(ChatsSchema.Chat),
-  message: decodeResult(ChatsSchema.ChatMessage)
+  chatsPage: decodeResult(ChatsSchema.ChatsPage, fast?.chatsPage),
+  historyPage: decodeResult(ChatsSchema.ChatHistoryPage, fast?.historyPage),
+  createChat: decodeResult(ChatsSchema.CreateChatResult, fast?.createChatResult),
+  chat: decodeResult(ChatsSchema.Chat, fast?.chat),
+  message: decodeResult(ChatsSchema.ChatMessage, fast?.message)
 }
 
 /** A JSON request body. */

@@ -8,7 +8,7 @@
  * makes its request, its span and the rest of its setting before the slot at the gate is taken; the
  * slot is held for the exchange only (the request and the reading of its answer's body).
  */
-import { Cause, Clock, Data, DateTime, Duration, Effect, Exit, Option, Result, Schedule } from "effect"
+import { Cause, Clock, Context, Data, DateTime, Duration, Effect, Exit, Option, Result, Schedule } from "effect"
 import { FetchHttpClient, Headers, HttpBody, HttpClient, HttpClientRequest, type HttpClientResponse, UrlParams } from "effect/http"
 import { endpointPath, endpoints, queryParams } from "../../../../core/client/endpoints.js"
 import { isSuccessStatus } from "../../../../core/client/errorBody.js"
@@ -71,42 +71,39 @@ const failureTag = (cause: Cause.Cause<{ readonly _tag: string }>): string =>
 const noteOutcome = (exit: Exit.Exit<unknown, { readonly _tag: string }>): Effect.Effect<void> =>
   Effect.annotateCurrentSpan("outcome", Exit.isSuccess(exit) ? "success" : failureTag(exit.cause))
 
-/** The redacted header names with `Api-Key` among them (the same array for the same input, so it is made once). */
-const withApiKeyRedacted = (() => {
-  let input: ReadonlyArray<string | RegExp> | undefined
-  let output: ReadonlyArray<string | RegExp> = []
-  return (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> => {
-    if (names !== input) {
-      input = names
-      output = Headers.isRedactedName(apiKeyHeader, names) ? names : [...names, apiKeyHeader]
-    }
-    return output
-  }
-})()
+/** The redacted header names with `Api-Key` among them. */
+const withApiKeyRedacted = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
+  Headers.isRedactedName(apiKeyHeader, names) ? names : [...names, apiKeyHeader]
 
 /**
  * The fetch options of a call: `fetch` does not follow redirects, which would carry the `Api-Key`
  * header to whatever host the redirect names (the Node transports never follow redirects; a 3xx
  * then reaches the caller as an `UnexpectedStatusError`).
  */
-const noRedirects: Effect.Effect<globalThis.RequestInit> = (() => {
-  const manual: globalThis.RequestInit = { redirect: "manual" }
-  return Effect.map(
-    Effect.serviceOption(FetchHttpClient.RequestInit),
-    (init) => Option.isNone(init) ? manual : { ...init.value, redirect: "manual" }
-  )
-})()
+const noRedirects = (init: Option.Option<globalThis.RequestInit>): globalThis.RequestInit =>
+  Option.isNone(init) ? { redirect: "manual" } : { ...init.value, redirect: "manual" }
 
 /**
- * Runs a call with the settings every call has: `Api-Key` redacted wherever headers are shown (logs,
- * the HTTP client's span), no trace propagation headers to the market, and no redirects followed by `fetch`.
+ * The settings every call runs with, over the caller's context: `Api-Key` redacted wherever headers
+ * are shown (logs, the HTTP client's span), no trace propagation headers to the market, and no
+ * redirects followed by `fetch`. The context made for the last caller's context is kept, so that the
+ * calls of one caller (whose context does not change from call to call) share it.
  */
-const inCallSettings = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  effect.pipe(
-    Effect.provideServiceEffect(FetchHttpClient.RequestInit, noRedirects),
-    Effect.provideService(HttpClient.TracerPropagationEnabled, false),
-    Effect.updateService(Headers.CurrentRedactedNames, withApiKeyRedacted)
-  )
+const callSettings = (): <R>(context: Context.Context<R>) => Context.Context<R> => {
+  let input: Context.Context<never> | undefined
+  let output: Context.Context<never> | undefined
+  return <R>(context: Context.Context<R>): Context.Context<R> => {
+    if (context !== input || output === undefined) {
+      input = context as Context.Context<never>
+      output = context.pipe(
+        Context.add(FetchHttpClient.RequestInit, noRedirects(Context.getOption(context, FetchHttpClient.RequestInit))),
+        Context.add(HttpClient.TracerPropagationEnabled, false),
+        Context.add(Headers.CurrentRedactedNames, withApiKeyRedacted(Context.get(context, Headers.CurrentRedactedNames)))
+      ) as Context.Context<never>
+    }
+    return output as Context.Context<R>
+  }
+}
 
 /**
  * The retry policy of an operation over the user's schedule: a failure that is not safe to retry for
@@ -121,6 +118,19 @@ const retryPolicy = (
     isSafeToRetry(operation, error)
       ? Effect.tap(step(now, error), () => note("retry", { operation, error: error._tag }))
       : Cause.done()))
+
+/**
+ * `effect`, whose first run fails with `first` (an attempt that has already failed) and whose later
+ * runs run it: what `Effect.retry` is given once the first attempt has failed outside it.
+ */
+const failedOnceThen = <A, E, R>(first: E, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+  let failed = false
+  return Effect.suspend(() => {
+    if (failed) return effect
+    failed = true
+    return Effect.fail(first)
+  })
+}
 
 /** Inside one call: the quota store said the quota is spent until `state.resetsAt`. */
 class QuotaSpent extends Data.TaggedError("QuotaSpent")<{ readonly state: QuotaState }> {}
@@ -176,6 +186,7 @@ export const makeOperation = <A>(
   const policy = ctx.schedule === false ? undefined : retryPolicy(ctx.schedule, operation)
   const idempotent = isIdempotent(operation)
   const timeoutMillis = Duration.toMillis(ctx.requestTimeout)
+  const settings = callSettings()
   const traced = Effect.withSpan(
     `ChatsClient.${operation}`,
     (request: CallRequest) => ({
@@ -210,21 +221,21 @@ export const makeOperation = <A>(
     const exchange: Effect.Effect<Answer, ChatsError.ChatsClientError> = Effect.suspend(() => {
       /** An answer whose status decides on its own, once its headers have come. */
       let decided: HttpClientResponse.HttpClientResponse | undefined
-      return ctx.httpClient.execute(request).pipe(
-        Effect.flatMap((response) => {
-          if (isSuccessStatus(response.status) && !decoder.lenient) {
-            return Effect.map(response.text, (text) => answerOf(response, text))
-          }
-          decided = response
-          return Effect.map(Effect.orElseSucceed(response.text, () => ""), (text) => answerOf(response, text))
-        }),
-        Effect.timeoutOrElse({
-          duration: ctx.requestTimeout,
-          orElse: () =>
-            decided === undefined
-              ? Effect.fail(new ChatsError.RequestTimeoutError({ ...info, timeoutMillis }, { disableChecks: true }))
-              : Effect.succeed(answerOf(decided, ""))
-        }),
+      const answer = Effect.flatMap(ctx.httpClient.execute(request), (response) => {
+        if (isSuccessStatus(response.status) && !decoder.lenient) {
+          return Effect.map(response.text, (text) => answerOf(response, text))
+        }
+        decided = response
+        return Effect.map(Effect.orElseSucceed(response.text, () => ""), (text) => answerOf(response, text))
+      })
+      /** What the timeout gives once it has run out: a `RequestTimeoutError`, or the decided answer with an empty body. */
+      const timedOut = Effect.suspend(() =>
+        decided === undefined
+          ? Effect.fail(new ChatsError.RequestTimeoutError({ ...info, timeoutMillis }, { disableChecks: true }))
+          : Effect.succeed(answerOf(decided, ""))
+      )
+      // the answer races its deadline (what `Effect.timeoutOrElse` does, without its `Option` in between)
+      return Effect.raceFirst(answer, Effect.andThen(Effect.sleep(ctx.requestTimeout), timedOut)).pipe(
         Effect.catchTag("HttpClientError", (error) => Effect.fail(toTransportError(info, error, ctx.secrets)))
       )
     })
@@ -283,12 +294,19 @@ export const makeOperation = <A>(
       (error) => leavesOutcomeUnknown(error) ? new ChatsError.DeliveryUnknownError({ ...info, cause: error }) : error
     )
 
-    /** The retries: the policy decides over the failures that are safe to retry (see `retryPolicy`). */
+    /**
+     * The retries: the policy decides over the failures that are safe to retry (see `retryPolicy`).
+     * `Effect.retry` is entered only once an attempt has failed, with that failure as its first: a
+     * call that succeeds at once never steps the schedule, so it does not pay for it.
+     */
     const retried: Effect.Effect<A, ChatsError.ChatsClientError> = Effect.flatMap(
-      policy === undefined ? safeAttempt : Effect.retry(safeAttempt, policy),
+      policy === undefined
+        ? safeAttempt
+        : Effect.catch(safeAttempt, (first) => Effect.retry(failedOnceThen(first, safeAttempt), policy)),
       Effect.fromResult
     )
 
-    return traced(inCallSettings(Effect.onExit(retried, noteOutcome)), callRequest)
+    // the call's settings wrap its span, so that they are made over the caller's context (see `callSettings`)
+    return Effect.updateContext(traced(Effect.onExit(retried, noteOutcome), callRequest), settings)
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Turning an HTTP answer (its status, headers and body text) into a decoded result or a typed error.
- * Decoders are built once per operation; a decoding is a plain Schema decode of the parsed body.
+ * Decoders are built once per operation; a decoding is the operation's hand-written pass over the
+ * parsed body when it has one (`fastDecode.ts`), and a Schema decode otherwise or when the pass declines.
  */
 import { Result, Schema, type SchemaIssue, SchemaParser } from "effect"
 import { apiErrorsOfText, isSuccessStatus } from "../../../../core/client/errorBody.js"
@@ -76,11 +77,17 @@ export interface DecodeFailure {
   readonly description: string
 }
 
+/** A hand-written decoding of a result: the value the schema gives, or `undefined` to leave it to the schema. */
+export type FastDecode<A> = (result: unknown) => A | undefined
+
 /**
- * Decodes the text of a success body `{ result: A }`: parses it and decodes `result` with the schema
- * (unknown fields ignored). Built once per operation.
+ * Decodes the text of a success body `{ result: A }`: parses it and decodes `result` with `fast` when
+ * given, else (or when `fast` declines) with the schema (unknown fields ignored). Built once per operation.
  */
-export const decodeResultText = <A>(schema: Schema.Decoder<A>): (text: string) => Result.Result<A, DecodeFailure> => {
+export const decodeResultText = <A>(
+  schema: Schema.Decoder<A>,
+  fast?: FastDecode<A> | undefined
+): (text: string) => Result.Result<A, DecodeFailure> => {
   const decode: (input: unknown) => Result.Result<{ readonly result: A }, SchemaIssue.Issue> = SchemaParser
     .decodeUnknownResult(Schema.Struct({ result: schema }), { onExcessProperty: "ignore" })
   return (text) => {
@@ -89,6 +96,11 @@ export const decodeResultText = <A>(schema: Schema.Decoder<A>): (text: string) =
       json = JSON.parse(text)
     } catch (e) {
       return Result.fail({ reason: "not-json", description: `the body is not JSON (${(e as Error).message})` })
+    }
+    if (fast !== undefined && typeof json === "object" && json !== null) {
+      const result = (json as { readonly result?: unknown }).result
+      const decoded = result === undefined ? undefined : fast(result)
+      if (decoded !== undefined) return Result.succeed(decoded)
     }
     const decoded = decode(json)
     return Result.isSuccess(decoded)
@@ -99,10 +111,10 @@ export const decodeResultText = <A>(schema: Schema.Decoder<A>): (text: string) =
 
 /**
  * A decoder for an operation whose success body is `{ result: A }`: checks the status, then
- * parses the body and decodes it with the schema (unknown fields ignored).
+ * parses the body and decodes it with `fast` or the schema (see `decodeResultText`).
  */
-export const decodeResult = <A>(schema: Schema.Decoder<A>): BodyDecoder<A> => {
-  const decodeText = decodeResultText(schema)
+export const decodeResult = <A>(schema: Schema.Decoder<A>, fast?: FastDecode<A> | undefined): BodyDecoder<A> => {
+  const decodeText = decodeResultText(schema, fast)
   return {
     lenient: false,
     decode: (info, answer) => {

@@ -5,6 +5,7 @@
 import { Effect } from "effect"
 import { type FifoSlots, gateKey, SlotTable } from "../../../../core/limiter/fifoSlots.js"
 import type { Gate, LimitKey } from "../../ChatsLimiter.js"
+import { memorySlots } from "./memoryLimits.js"
 
 /** Notes on the current span and in the debug log that a request waits for a slot. */
 export const noteQueued = (key: LimitKey): Effect.Effect<void> =>
@@ -29,20 +30,19 @@ const acquire = (slots: FifoSlots): Effect.Effect<void> =>
 /** An in-memory gate of `maxInFlight` slots per business and API, and how many businesses it holds state for. */
 export const makeTrackedMemoryGate = (maxInFlight: number): { readonly gate: Gate; readonly tracked: () => number } => {
   const table = new SlotTable(maxInFlight)
-  return {
-    tracked: () => table.size,
-    gate: {
-      withPermit: (key) => (effect) =>
-        Effect.uninterruptibleMask((restore) => {
-          const slots = table.slotsOf(gateKey(key.businessId, key.api))
-          const release = Effect.sync(() => slots.release())
-          // the uncontended path: the slot is taken here, with no suspension and no note
-          if (slots.tryTake()) return Effect.ensuring(restore(effect), release)
-          return Effect.andThen(
-            restore(Effect.andThen(noteQueued(key), acquire(slots))),
-            Effect.ensuring(restore(effect), release)
-          )
-        })
-    }
+  const gate: Gate = {
+    withPermit: (key) => (effect) =>
+      Effect.uninterruptibleMask((restore) => {
+        const slots = table.slotsOf(gateKey(key.businessId, key.api))
+        const release = Effect.sync(() => slots.release())
+        // the uncontended path: the slot is taken here, with no suspension and no note
+        if (slots.tryTake()) return Effect.ensuring(restore(effect), release)
+        return Effect.andThen(
+          restore(Effect.andThen(noteQueued(key), acquire(slots))),
+          Effect.ensuring(restore(effect), release)
+        )
+      })
   }
+  memorySlots.set(gate, table)
+  return { gate, tracked: () => table.size }
 }

@@ -5,6 +5,7 @@
 import { Clock, Effect, Option } from "effect"
 import { MemoryQuotaTable, quotaKey } from "../../../../core/limiter/memoryQuotaTable.js"
 import type { QuotaStore } from "../../ChatsLimiter.js"
+import { memoryQuotas } from "./memoryLimits.js"
 
 /** An in-memory quota store, and how many states it holds. */
 export const makeTrackedMemoryQuotaStore = (): { readonly store: QuotaStore; readonly tracked: () => number } => {
@@ -18,5 +19,6 @@ export const makeTrackedMemoryQuotaStore = (): { readonly store: QuotaStore; rea
     record: (key, operation, state) =>
       Effect.map(Clock.currentTimeMillis, (now) => table.record(quotaKey(key.businessId, operation, key.api), state, now))
   }
+  memoryQuotas.set(store, table)
   return { store, tracked: () => table.size }
 }

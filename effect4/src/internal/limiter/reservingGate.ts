@@ -1,9 +1,10 @@
 /**
  * The limits one call goes through, as one `ReservingGate`: the gate's own `reserving` when it is kept
- * beside the client's quota store, otherwise the gate and the store apart.
+ * beside the client's quota store, the in-memory gate and store as one, otherwise the gate and the store apart.
  */
 import { Effect } from "effect"
 import type { Gate, QuotaStore, ReservingGate } from "../../ChatsLimiter.js"
+import { memoryLimits, memoryQuotas, memorySlots } from "./memoryLimits.js"
 import { quotaStoreFailed } from "./quotaStoreFailed.js"
 
 /**
@@ -23,6 +24,14 @@ export const reservingApart = (gate: Gate, store: QuotaStore): ReservingGate => 
   }
 })
 
-/** The limits of a client with `gate` and `store`: `gate.reserving` when its store is `store`, else the two apart. */
-export const limitsOf = (gate: Gate, store: QuotaStore): ReservingGate =>
-  gate.reserving !== undefined && gate.reserving.store === store ? gate.reserving : reservingApart(gate, store)
+/**
+ * The limits of a client with `gate` and `store`: `gate.reserving` when its store is `store`; the two
+ * as one when both are this library's in-memory ones (see `memoryLimits.ts`); else the two apart.
+ */
+export const limitsOf = (gate: Gate, store: QuotaStore): ReservingGate => {
+  if (gate.reserving !== undefined && gate.reserving.store === store) return gate.reserving
+  const apart = reservingApart(gate, store)
+  const slots = memorySlots.get(gate)
+  const quotas = memoryQuotas.get(store)
+  return slots === undefined || quotas === undefined ? apart : memoryLimits(slots, store, quotas, apart)
+}
