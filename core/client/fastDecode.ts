@@ -57,6 +57,37 @@ export interface FastDecoders<Chat, Message, ChatsPage, HistoryPage, CreateChatR
   readonly createChatResult: (u: unknown) => CreateChatResult | undefined
 }
 
+/**
+ * Where two values differ, or undefined when they are alike: the same prototypes, own properties (in
+ * order, with their flags) and values, deeply. The pass's results are checked with it against the
+ * schemas' (and an edition's shortcut constructors against the real ones).
+ */
+export const difference = (a: unknown, b: unknown, path = "value"): string | undefined => {
+  if (Object.is(a, b)) return undefined
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return `${path}: ${String(a)} vs ${String(b)}`
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${path}: different prototypes`
+  const ka = Reflect.ownKeys(a)
+  const kb = Reflect.ownKeys(b)
+  if (ka.length !== kb.length || ka.some((key, i) => key !== kb[i])) {
+    return `${path}: keys [${ka.map(String).join()}] vs [${kb.map(String).join()}]`
+  }
+  for (const key of ka) {
+    const da = Object.getOwnPropertyDescriptor(a, key)!
+    const db = Object.getOwnPropertyDescriptor(b, key)!
+    const at = `${path}.${String(key)}`
+    if (da.writable !== db.writable || da.enumerable !== db.enumerable || da.configurable !== db.configurable) {
+      return `${at}: different property flags`
+    }
+    if (da.get !== db.get || da.set !== db.set) return `${at}: different accessors`
+    const d = difference(da.value, db.value, at)
+    if (d !== undefined) return d
+  }
+  return undefined
+}
+
+/** Whether two values are alike (see `difference`). */
+export const alike = (a: unknown, b: unknown): boolean => difference(a, b) === undefined
+
 const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /** `ChatsSchema.Id`: a safe integer of at least 1. */

@@ -1,7 +1,8 @@
 /**
- * The Redis gate's calls: a counting semaphore across processes, first come first served, with
- * leases (see `scripts.ts` for what runs on the server). The editions wait for a wake-up between
- * these calls, keep the lease of a long request, and give up a caller's place when it stops waiting.
+ * The Redis gate's calls: a counting semaphore across processes, first come first served (but for a
+ * bounded number of local hand-offs), with leases (see `scripts.ts` for what runs on the server). The
+ * editions wait for a wake-up between these calls, keep the lease of a long request, and give up a
+ * caller's place when it stops waiting.
  */
 import type { QuotaState } from "../limiter/quotaState.js"
 import { type CallOptions, type Connection, monotonicMillis, RedisCallError } from "./connection.js"
@@ -15,7 +16,16 @@ export interface GateScriptSettings {
   readonly maxInFlight: number
   /** How long a slot stays held without renewal; renewed every third of it. */
   readonly lease: number
+  /**
+   * How many times in a row a slot freed in a process may go to a waiter of that process past the
+   * oldest waiter of another process (see `scripts.ts`'s `leave`): 0 for first come, first served
+   * strictly. Default {@link defaultHandoffs}.
+   */
+  readonly handoffs?: number | undefined
 }
+
+/** The default of {@link GateScriptSettings.handoffs}. */
+export const defaultHandoffs = 4
 
 /**
  * How long a waiter's heartbeat, and a slot handed to a waiter before it renews it, stay valid: short
@@ -25,7 +35,8 @@ export const claimOf = (lease: number): number => Math.max(1, Math.min(Math.floo
 
 /**
  * Runs a gate script for `token` at the keys of one business; `quota`: the key of the quota state of
- * the caller's operation, and `state`: what to record there (see `scripts.ts`). The raw reply.
+ * the caller's operation, `state`: what to record there, and `candidate`: the waiter of the caller's
+ * process a freed slot may go to (see `scripts.ts`). The raw reply.
  */
 export const runScript = (
   connection: Connection,
@@ -35,7 +46,8 @@ export const runScript = (
   token: string,
   quota = "",
   state?: QuotaState,
-  options?: CallOptions
+  options?: CallOptions,
+  candidate = ""
 ): Promise<unknown> =>
   connection.run(
     script,
@@ -47,6 +59,8 @@ export const runScript = (
       connection.publishCommand,
       token,
       quota,
+      settings.handoffs ?? defaultHandoffs,
+      candidate,
       ...(state === undefined ? [] : stateArgs(state))
     ],
     options
@@ -54,7 +68,7 @@ export const runScript = (
 
 /**
  * What `acquire` answered: a slot held for a lease (`lease`), a slot handed over while the caller
- * waited (`claim`, to renew soon), each with the answer of the quota unit taken with it (absent when
+ * waited (`claim`, to renew before use: it may have run out), each with the answer of the quota unit taken with it (absent when
  * none was asked, or it was lost); or `wait` at most `millis` before asking again.
  */
 export type Acquired =
@@ -69,7 +83,8 @@ export interface GateCalls {
   readonly renew: (keys: GateKeys, token: string, options?: CallOptions) => Promise<boolean>
   /**
    * Leaves the queue, or frees the slot (true if the token held one), recording `state` at `quota`
-   * first if given; wakes this process's waiters handed a slot.
+   * first if given; the slot may go to this process's oldest waiter of the business (a local
+   * hand-off). Wakes this process's waiters handed a slot (for a lease).
    */
   readonly leave: (keys: GateKeys, token: string, quota?: string, state?: QuotaState, options?: CallOptions) => Promise<boolean>
   /**
@@ -98,11 +113,12 @@ const acquired = (reply: unknown): Acquired => {
 /** Makes the gate's calls of a process over `connection`, waking its waiters through `wakeups`. */
 export const makeGateCalls = (connection: Connection, wakeups: Wakeups, settings: GateScriptSettings): GateCalls => {
   const leave: GateCalls["leave"] = (keys, token, quota, state, options) =>
-    runScript(connection, Scripts.leave, keys, settings, token, quota, state, options).then((reply) => {
-      const [held, ...woken] = reply as [number, ...Array<string>]
-      for (const wakeup of woken) wakeups.wake(wakeup)
-      return held === 1
-    })
+    runScript(connection, Scripts.leave, keys, settings, token, quota, state, options, wakeups.oldestWaiting(keys.queue) ?? "")
+      .then((reply) => {
+        const [held, ...woken] = reply as [number, ...Array<string>]
+        for (const wakeup of woken) wakeups.wake(wakeup, "lease")
+        return held === 1
+      })
 
   // between two tries that could not reach Redis: a timeout (a try that fails at once does not spin)
   const spacing = Math.max(50, Math.min(connection.timeoutMillis, 1000))

@@ -71,9 +71,11 @@ end
 /**
  * What every gate script shares. KEYS: holders, queue, waiters, meta, wake-channel prefix, units.
  * ARGV: limit, lease (ms), claim (ms: the deadline of a waiter's heartbeat and of a slot handed to a
- * waiter until it renews), the publish command (PUBLISH or SPUBLISH), the caller's token, and the
- * key of the quota state of the caller's operation ('' for none): `acquire` takes a unit of it with
- * the slot, `leave` records there the state of ARGV 7-9 (remaining, resetsAt, limit), if given.
+ * waiter of another process until it renews), the publish command (PUBLISH or SPUBLISH), the caller's
+ * token, the key of the quota state of the caller's operation ('' for none: `acquire` takes a unit of
+ * it with the slot, `leave` records there the state of ARGV 9-11, if given), the most local hand-offs
+ * in a row past the oldest waiter (see `leave`), and the waiter of the caller's process a slot the
+ * caller frees may go to ('' for none).
  * A token is `<process id>:<n>`; a grant is published on the wake prefix followed by the process id.
  *
  * A waiter that asked for a unit has its quota key in the units hash ('?' and the key); when a slot
@@ -84,6 +86,9 @@ const gatePrelude = `
 local holders, queue, waiters, meta, wakePrefix, units = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local limit, lease, claim = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local publish, token, quota = ARGV[4], ARGV[5], ARGV[6]
+local handoffs, candidate = tonumber(ARGV[7]) or 0, ARGV[8] or ''
+local function processOf(t) return string.match(t, '^[^:]+') end
+local own = processOf(token)
 ${now}
 ${takeUnit}
 ${recordState}
@@ -120,31 +125,40 @@ local function sweep()
   end
   if #dead > 0 then redis.call('ZREMRANGEBYSCORE', waiters, '-inf', now) end
 end
--- Hands the free slots to the oldest waiters: the caller for a lease, any other for a claim, woken
--- (with the unit it asked for taken). Returns the wake-ups of the other waiters handed a slot (the
--- caller's own grant is read by the script that called this).
-local function fill()
+-- Hands a slot to the waiter \`t\` (not the caller), with the unit it asked for taken. A waiter of
+-- the caller's process, when \`replied\`, gets a lease and no message (the caller's reply wakes it);
+-- any other a claim, and a message on its process's channel. Returns its wake-up.
+local function grant(t, replied)
+  redis.call('ZREM', queue, t)
+  redis.call('ZREM', waiters, t)
+  local mine = replied and processOf(t) == own
+  if mine then redis.call('ZADD', holders, now + lease, t) else redis.call('ZADD', holders, now + claim, t) end
+  local wake = t
+  local asked = redis.call('HGET', units, t)
+  if asked and string.sub(asked, 1, 1) == '?' then
+    local answer = takeUnit(string.sub(asked, 2))
+    redis.call('HSET', units, t, '=' .. answer)
+    wake = t .. '=' .. answer
+  end
+  if not mine then redis.call(publish, wakePrefix .. processOf(t), wake) end
+  return wake
+end
+-- Hands the free slots to the oldest waiters: the caller for a lease, any other as \`grant\` does.
+-- Returns the wake-ups of the other waiters handed a slot (the caller's own grant is read by the
+-- script that called this).
+local function fill(replied)
   if now < opensAt() then return {} end
   local free = limit - redis.call('ZCARD', holders)
   if free <= 0 then return {} end
   local heads = redis.call('ZRANGE', queue, 0, free - 1)
   local woken = {}
   for _, t in ipairs(heads) do
-    redis.call('ZREM', queue, t)
-    redis.call('ZREM', waiters, t)
     if t == token then
+      redis.call('ZREM', queue, t)
+      redis.call('ZREM', waiters, t)
       redis.call('ZADD', holders, now + lease, t)
     else
-      redis.call('ZADD', holders, now + claim, t)
-      local wake = t
-      local asked = redis.call('HGET', units, t)
-      if asked and string.sub(asked, 1, 1) == '?' then
-        local answer = takeUnit(string.sub(asked, 2))
-        redis.call('HSET', units, t, '=' .. answer)
-        wake = t .. '=' .. answer
-      end
-      redis.call(publish, wakePrefix .. string.match(t, '^[^:]+'), wake)
-      table.insert(woken, wake)
+      table.insert(woken, grant(t, replied))
     end
   end
   return woken
@@ -181,7 +195,7 @@ if not redis.call('ZSCORE', queue, token) then
   if quota ~= '' then redis.call('HSET', units, token, '?' .. quota) end
 end
 redis.call('ZADD', waiters, now + claim, token)
-fill()
+fill(false)
 touch()
 if redis.call('ZSCORE', holders, token) then
   redis.call('HDEL', units, token)
@@ -200,7 +214,7 @@ export const renew = script("renew", `${gatePrelude}
 sweep()
 local held = redis.call('ZSCORE', holders, token)
 if held then redis.call('ZADD', holders, 'XX', now + lease, token) end
-fill()
+fill(false)
 touch()
 if held then return 1 end
 return 0
@@ -209,17 +223,37 @@ return 0
 /**
  * Takes the caller out of the queue or frees its slot (recording the state its answer reported, if
  * given, before the slot is handed on), and hands free slots on. Returns {1 if it held one, the
- * wake-ups of the waiters handed a slot...}: the caller's process wakes its own at once, without
- * waiting for the published message.
+ * wake-ups of the waiters handed a slot...}: the caller's process wakes its own at once (they get a
+ * lease and no message).
+ *
+ * A local hand-off: a slot the caller frees while the oldest waiter is another process's goes to
+ * the caller's own waiter `candidate` (still in line) instead, without a trip through that other
+ * process, at most `handoffs` times in a row past the same oldest waiter (counted in the meta hash:
+ * 'passed', 'passes'); then the slot goes to that waiter. So the oldest waiter is passed over at most
+ * `handoffs` times, and a waiter with n waiters ahead of it at most `handoffs` × (n + 1) times.
  */
 export const leave = script("leave", `${gatePrelude}
 sweep()
-if quota ~= '' and ARGV[7] then recordState(quota, ARGV[7], ARGV[8], ARGV[9]) end
+if quota ~= '' and ARGV[9] then recordState(quota, ARGV[9], ARGV[10], ARGV[11]) end
 local held = redis.call('ZREM', holders, token)
 redis.call('ZREM', queue, token)
 redis.call('ZREM', waiters, token)
 redis.call('HDEL', units, token)
-local woken = fill()
+local woken = {}
+if held == 1 and candidate ~= '' and handoffs > 0 and processOf(candidate) == own and now >= opensAt()
+  and redis.call('ZSCORE', queue, candidate) and redis.call('ZCARD', holders) < limit then
+  local head = redis.call('ZRANGE', queue, 0, 0)[1]
+  if head ~= candidate and processOf(head) ~= own then
+    local kept = redis.call('HMGET', meta, 'passed', 'passes')
+    local passes = 0
+    if kept[1] == head then passes = tonumber(kept[2]) end
+    if passes < handoffs then
+      redis.call('HSET', meta, 'passed', head, 'passes', passes + 1)
+      table.insert(woken, grant(candidate, true))
+    end
+  end
+end
+for _, wake in ipairs(fill(true)) do table.insert(woken, wake) end
 touch()
 table.insert(woken, 1, held)
 return woken

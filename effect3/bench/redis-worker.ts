@@ -5,35 +5,17 @@
  * default business's chats) and prints one JSON line: wall time, CPU time, and the wait of each call
  * at the gate (from asking for a slot to holding it).
  *
- *   node --import tsx bench/redis-worker.ts '<{"redisUrl","simulatorUrl","apiKey","businessId","chatIds"}>'
+ *   node --import tsx bench/redis-worker.ts '<{"redisUrl","simulatorUrl","apiKey","businessId","chatIds","handoffs"?}>'
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { Context, Effect, Layer, Redacted } from "effect"
-import { createInterface } from "node:readline"
+import { serveRuns, workerJob, type WorkerRun } from "../../bench/redisWorker.js"
 import { ChatsClient, ChatsLimiter } from "../src/index.js"
 import * as Redis from "../src/Redis.js"
 
-interface Job {
-  readonly redisUrl: string
-  readonly simulatorUrl: string
-  readonly apiKey: string
-  readonly businessId: number
-  readonly chatIds: ReadonlyArray<number>
-}
+export type { WorkerRun } from "../../bench/redisWorker.js"
 
-/** What one run reports. */
-export interface WorkerRun {
-  readonly calls: number
-  readonly failed: number
-  readonly startedAt: number
-  readonly endedAt: number
-  readonly cpuUs: number
-  /** The wait of each call at the gate, ms. */
-  readonly waits: ReadonlyArray<number>
-}
-
-const job = JSON.parse(process.argv[2] ?? "{}") as Job
-
+const job = workerJob()
 /** A gate that records how long each call waited for its slot (taken alone, or with a unit of the quota). */
 const timedGate = (inner: ChatsLimiter.Gate, waits: Array<number>): ChatsLimiter.Gate => {
   const timed = <A>(asked: number, a: A): A => {
@@ -59,7 +41,7 @@ const timedGate = (inner: ChatsLimiter.Gate, waits: Array<number>): ChatsLimiter
 
 const main = Effect.gen(function*() {
   const waits: Array<number> = []
-  const redis = yield* Layer.build(Redis.layer({ url: job.redisUrl }))
+  const redis = yield* Layer.build(Redis.layer({ url: job.redisUrl, handoffs: job.handoffs }))
   const clientWith = (gate: ChatsLimiter.Gate, quotaStore: ChatsLimiter.QuotaStore) =>
     ChatsClient.make({ apiKey: Redacted.make(job.apiKey), baseUrl: job.simulatorUrl }).pipe(
       Effect.provideService(ChatsLimiter.ChatsGate, timedGate(gate, waits)),
@@ -86,23 +68,9 @@ const main = Effect.gen(function*() {
           )
         }), { concurrency: "unbounded", discard: true })
       const cpu = process.cpuUsage(cpu0)
-      const result: WorkerRun = { calls, failed, startedAt, endedAt: Date.now(), cpuUs: cpu.user + cpu.system, waits: [...waits] }
-      process.stdout.write(JSON.stringify(result) + "\n")
+      return { calls, failed, startedAt, endedAt: Date.now(), cpuUs: cpu.user + cpu.system, waits: [...waits] } satisfies WorkerRun
     })
-  process.stdout.write("ready\n")
-  const lines = createInterface({ input: process.stdin })
-  yield* Effect.async<void>((resume) => {
-    lines.on("line", (line) => {
-      const [command, mode, calls, concurrency] = line.trim().split(" ")
-      if (command === "run") {
-        Effect.runPromise(run(mode as "redis" | "memory", Number(calls), Number(concurrency))).catch((error) => {
-          process.stderr.write(`bench worker: ${String(error)}\n`)
-          process.exit(1)
-        })
-      }
-    })
-    lines.on("close", () => resume(Effect.void))
-  })
+  yield* Effect.promise(() => serveRuns((mode, calls, concurrency) => Effect.runPromise(run(mode, calls, concurrency))))
 }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
 
 Effect.runPromise(main).then(() => process.exit(0), (error) => {

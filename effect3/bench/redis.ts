@@ -2,9 +2,10 @@
  * Section "redis": processes sharing one business through the Redis gate, against the same calls
  * with in-process gates. A redis-server from PATH is started for the run (or `REDIS_URL` is used).
  *
- *   node --import tsx bench/redis.ts [--rounds 5] [--calls 800] [--processes 8] [--latency 20]
+ *   node --import tsx bench/redis.ts [--rounds 5] [--calls 800] [--processes 8] [--latency 20] [--edition 3|4] [--handoffs N]
  *
- * 8 worker processes (`bench/redis-worker.ts`, started once) make `getChat` calls on the bench
+ * 8 worker processes (`bench/redis-worker.ts` of the edition, Effect 3 by default; started once; with
+ * the Redis gate's `handoffs` option when given) make `getChat` calls on the bench
  * simulator's default business at 20 ms latency, concurrency 8 each. Each round runs, in turn:
  * 1 process with the in-process gate (the reference), 1 process with the Redis gate, all processes
  * with in-process gates (one gate each: they do not see each other), and all processes with the Redis
@@ -18,7 +19,7 @@ import { createInterface, type Interface } from "node:readline"
 import { createClient } from "redis"
 import { redisServerPath, startRedis } from "../test/redis/server.js"
 import { args, connectServer, control, fmt, fmtSpread, progress, report, spread } from "./lib.js"
-import type { WorkerRun } from "./redis-worker.js"
+import type { RedisWorkerJob, WorkerRun } from "../../bench/redisWorker.js"
 
 interface SimStats {
   readonly rateLimited: { readonly parallel: number; readonly quota: number }
@@ -46,6 +47,10 @@ export interface RedisRun {
 /** The section's result. */
 export interface RedisResult {
   readonly skipped?: string
+  /** The edition of the workers ("3" or "4"). */
+  readonly edition?: string
+  /** The Redis gate's `handoffs` option, when given. */
+  readonly handoffs?: number
   readonly processes: number
   readonly concurrency: number
   readonly callsPerRun: number
@@ -97,9 +102,15 @@ interface BenchWorker {
   readonly next: () => Promise<string>
 }
 
-const startWorker = (job: unknown): BenchWorker => {
-  const script = new URL(import.meta.url.endsWith(".ts") ? "./redis-worker.ts" : "./redis-worker.js", import.meta.url).pathname
-  const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(job)], { stdio: ["pipe", "pipe", "inherit"] })
+/** The worker script of an edition ("3" or "4"), and the folder it runs in (whose tsx and `effect` it uses). */
+const workerOf = (edition: string) => {
+  const dir = new URL(edition === "4" ? "../../effect4/" : "../", import.meta.url).pathname
+  return { dir, script: `${dir}bench/redis-worker.ts` }
+}
+
+const startWorker = (edition: string, job: RedisWorkerJob): BenchWorker => {
+  const { dir, script } = workerOf(edition)
+  const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(job)], { cwd: dir, stdio: ["pipe", "pipe", "inherit"] })
   const lines: Interface = createInterface({ input: child.stdout! })
   const queue: Array<string> = []
   const waiting: Array<{ readonly resolve: (line: string) => void; readonly reject: (error: Error) => void }> = []
@@ -129,6 +140,8 @@ const main = async () => {
   const callsPerRun = Number(options.get("calls") ?? 800)
   const processes = Number(options.get("processes") ?? 8)
   const latency = Number(options.get("latency") ?? 20)
+  const edition = options.get("edition") ?? "3"
+  const handoffs = options.has("handoffs") ? Number(options.get("handoffs")) : undefined
   const concurrency = 8
   if (process.env["REDIS_URL"] === undefined && redisServerPath === undefined) {
     report({ skipped: "redis-server is not on PATH (apt-get install redis-server), and REDIS_URL is not set", processes, concurrency, callsPerRun, latencyMillis: latency, rows: {} } satisfies RedisResult)
@@ -143,8 +156,8 @@ const main = async () => {
   try {
     await admin.connect()
     const { info } = server
-    const job = { redisUrl, simulatorUrl: info.simulatorUrl, apiKey: info.apiKey, businessId: info.businessId, chatIds: info.chatIds }
-    for (let i = 0; i < processes; i++) workers.push(startWorker(job))
+    const job: RedisWorkerJob = { redisUrl, simulatorUrl: info.simulatorUrl, apiKey: info.apiKey, businessId: info.businessId, chatIds: info.chatIds, handoffs }
+    for (let i = 0; i < processes; i++) workers.push(startWorker(edition, job))
     for (const w of workers) if ((await w.next()) !== "ready") throw new Error("bench worker did not start")
     const redisCpuUs = async () => {
       const text = String(await admin.sendCommand(["INFO", "cpu"]))
@@ -188,9 +201,9 @@ const main = async () => {
         ;(rows[row.id] ??= []).push({ ...run, share: run.callsPerSecond / reference })
       }
       const many = byId["many-redis"]!
-      progress(`  redis round ${round + 1}/${rounds}: ${processes} processes through Redis ${(many.callsPerSecond / reference * 100).toFixed(0)}% of 1 process, 420s ${many.parallel420} (in-process gates: ${byId["many-memory"]!.parallel420}), max in flight ${many.maxInFlight}`)
+      progress(`  redis round ${round + 1}/${rounds} (Effect ${edition}${handoffs === undefined ? "" : `, handoffs ${handoffs}`}): ${processes} processes through Redis ${(many.callsPerSecond / reference * 100).toFixed(0)}% of 1 process, 420s ${many.parallel420} (in-process gates: ${byId["many-memory"]!.parallel420}), max in flight ${many.maxInFlight}`)
     }
-    const result: RedisResult = { processes, concurrency, callsPerRun, latencyMillis: latency, rows }
+    const result: RedisResult = { edition, ...(handoffs === undefined ? {} : { handoffs }), processes, concurrency, callsPerRun, latencyMillis: latency, rows }
     report(result)
     if (process.env["BENCH_SERVER"] === undefined) for (const line of redisTable(result)) console.error(line)
   } finally {

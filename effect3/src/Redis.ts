@@ -40,6 +40,7 @@ import {
 import { invalid, positiveInt } from "./internal/configChecks.js"
 import { nodeRedis } from "./internal/peers.js"
 import type * as CoreConnection from "../../core/redis/connection.js"
+import { defaultHandoffs } from "../../core/redis/gate.js"
 import { keyCache } from "../../core/redis/keys.js"
 import * as Connection from "./internal/redis/connection.js"
 import * as RedisGate from "./internal/redis/gate.js"
@@ -92,6 +93,13 @@ export interface Options {
    * market's limit; its 420s are retried by the schedule).
    */
   readonly fallback?: "fail" | "memory" | undefined
+  /**
+   * How many times in a row a slot freed in a process may go straight to a caller waiting in that
+   * process, past the oldest waiter of another process, before it goes to that waiter: this saves
+   * the trip to the other process, and bounds how often a waiter can be passed over. 0: first come,
+   * first served across processes. A non-negative integer; default 4.
+   */
+  readonly handoffs?: number | undefined
   /** The prefix of every key and channel. Default `ymc`. */
   readonly prefix?: string | undefined
   /**
@@ -127,11 +135,16 @@ export interface Limiters {
 
 const defaultTimeout = Duration.seconds(2)
 
+/** The `handoffs` option when it is a non-negative safe integer; else a `ConfigError` naming it. */
+const nonNegativeInt = (handoffs: number) =>
+  Number.isSafeInteger(handoffs) && handoffs >= 0 ? Effect.succeed(handoffs) : invalid("handoffs", "handoffs must be a non-negative integer")
+
 /** The settings of the gate and the connection, checked: a `ConfigError` names a bad option. */
 const gateSettings = (options: Options) =>
   Effect.gen(function*() {
     return {
       maxInFlight: yield* positiveInt("maxInFlight", options.maxInFlight ?? marketParallelLimit),
+      handoffs: yield* nonNegativeInt(options.handoffs ?? defaultHandoffs),
       // shorter leases would make the waiters' re-checks (a sixth of a lease) a busy poll of Redis
       lease: yield* millis("lease", options.lease ?? "10 seconds", 1000),
       timeout: Duration.millis(yield* millis("timeout", options.timeout ?? defaultTimeout, 1)),
@@ -154,6 +167,7 @@ const makeWith = (client: RedisClient, settings: GateSettings, secrets: Readonly
         gate: RedisGate.make(connection, Wakeups.make(connection), keysFor, quotaStore, {
           maxInFlight: settings.maxInFlight,
           lease: settings.lease,
+          handoffs: settings.handoffs,
           fallback: settings.fallback
         }),
         quotaStore

@@ -142,8 +142,9 @@ describe.skipIf(!available)("Redis gate scripts", () => {
 
   it.scopedLive("a slot comes with a unit of the quota, taken when the slot is (for a waiter: at the hand-off); freeing it records the answer's quota", () =>
     Effect.gen(function*() {
-      const one = yield* Redis.make((yield* connect).client, { maxInFlight: 1, lease })
-      const two = yield* Redis.make((yield* connect).client, { maxInFlight: 1, lease })
+      // strict first come, first served across processes (no local hand-off), so the order is known
+      const one = yield* Redis.make((yield* connect).client, { maxInFlight: 1, lease, handoffs: 0 })
+      const two = yield* Redis.make((yield* connect).client, { maxInFlight: 1, lease, handoffs: 0 })
       const { client } = yield* connect
       const key = nextKey()
       const keys = gateKeys("ymc", key)

@@ -1,11 +1,12 @@
 /**
  * Hand-written decoders of the bodies the client reads most (history pages, chat pages, one
- * chat, one message), for the JSON the market sends. Each gives exactly what the schema of
- * `ChatsSchema` gives for a body it accepts (the same class instances, the same keys in the same
- * order, the same `DateTime.Utc` values), and `undefined` for anything it is not sure of: the
- * caller then decodes with the schema, which accepts it or says what is wrong. So a body that does
- * not match is reported exactly as before, and the fast path only skips the interpretation of the
- * schema for the bodies that do.
+ * chat, one message), for the JSON the market sends: one pass over the parsed body, with no schema
+ * interpreted (the pass of `core/client/fastDecode.ts`, over this edition's classes and dates).
+ * Each gives exactly what the schema of `ChatsSchema` gives for a body it accepts (the same class
+ * instances, the same keys in the same order, the same `DateTime.Utc` values), and `undefined` for
+ * anything it is not sure of: the caller then decodes with the schema, which accepts it or says what
+ * is wrong. So a body that does not match is reported exactly as before, and the fast path only skips
+ * the interpretation of the schema for the bodies that do.
  *
  * A decoder is used only while the fields of the classes are the ones written here: if a field is
  * added, removed or changed in `ChatsSchema`, `fieldsAsExpected` turns the fast path off and the
@@ -15,35 +16,7 @@
 import { DateTime, Schema } from "effect"
 import * as ChatsSchema from "../../ChatsSchema.js"
 import { parseDateTime } from "../../../../core/client/dateTime.js"
-
-/** A JSON object (what `Predicate.isRecord` accepts). */
-type Json = { readonly [key: string]: unknown }
-
-const isRecord = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
-
-/** `Id`: a safe integer of at least 1. */
-const isId = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 1
-
-/** `Schema.Int`. */
-const isInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u)
-
-/** Marks a value the fast path does not handle. */
-const NO = undefined
-
-/** Whether two objects are alike: the same prototype, and the same own properties in the same order. */
-const alike = (a: object, b: object): boolean => {
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false
-  const ka = Reflect.ownKeys(a)
-  const kb = Reflect.ownKeys(b)
-  if (ka.length !== kb.length) return false
-  return ka.every((key, i) => {
-    if (key !== kb[i]) return false
-    const da = Object.getOwnPropertyDescriptor(a, key)!
-    const db = Object.getOwnPropertyDescriptor(b, key)!
-    return Object.is(da.value, db.value) && da.writable === db.writable && da.enumerable === db.enumerable &&
-      da.configurable === db.configurable && da.get === db.get && da.set === db.set
-  })
-}
+import { alike, isId, isInt, makeFastDecoders } from "../../../../core/client/fastDecode.js"
 
 /**
  * Makes instances of a `Schema.Class` as its decoding does (`new Class(props, true)`: a copy of the
@@ -58,7 +31,7 @@ const instantiate = <P extends object, C>(
   const prototype = Class.prototype as object
   const direct = (props: P): C => Object.assign(Object.create(prototype), props) as C
   const viaNew = (props: P): C => new Class(props, true)
-  return samples.every((p) => alike(direct(p) as object, viaNew(p) as object)) ? direct : viaNew
+  return samples.every((p) => alike(direct(p), viaNew(p))) ? direct : viaNew
 }
 
 /**
@@ -101,215 +74,29 @@ const newHistoryPage = instantiate(ChatsSchema.ChatHistoryPage, [
 ])
 const newCreateChatResult = instantiate(ChatsSchema.CreateChatResult, [{ chatId: 1 }])
 
-/** `ChatsSchema.DateTime`: the decoded `DateTime.Utc`, or undefined. */
-const dateTime = (u: unknown): DateTime.Utc | undefined => {
-  if (typeof u !== "string") return NO
-  const millis = parseDateTime(u)
-  return Number.isNaN(millis) ? NO : makeUtc(millis)
-}
-
-const customer = (u: unknown): ChatsSchema.ChatCustomer | undefined => {
-  if (!isRecord(u)) return NO
-  const props: { name?: string; publicId?: string } = {}
-  const name = u["name"]
-  if (name !== undefined) {
-    if (typeof name !== "string") return NO
-    props.name = name
-  }
-  const publicId = u["publicId"]
-  if (publicId !== undefined) {
-    if (typeof publicId !== "string") return NO
-    props.publicId = publicId
-  }
-  return newCustomer(props)
-}
-
-const context = (u: unknown): ChatsSchema.ChatFullContext | undefined => {
-  if (!isRecord(u)) return NO
-  const type = u["type"]
-  if (typeof type !== "string") return NO
-  const props: {
-    type: string
-    customer?: ChatsSchema.ChatCustomer
-    campaignId?: number
-    orderId?: number
-    returnId?: number
-  } = { type }
-  const rawCustomer = u["customer"]
-  if (rawCustomer !== undefined) {
-    const c = customer(rawCustomer)
-    if (c === NO) return NO
-    props.customer = c
-  }
-  const campaignId = u["campaignId"]
-  if (campaignId !== undefined) {
-    if (!isId(campaignId)) return NO
-    props.campaignId = campaignId
-  }
-  const orderId = u["orderId"]
-  if (orderId !== undefined) {
-    if (!isId(orderId)) return NO
-    props.orderId = orderId
-  }
-  const returnId = u["returnId"]
-  if (returnId !== undefined) {
-    if (!isId(returnId)) return NO
-    props.returnId = returnId
-  }
-  return newContext(props)
-}
+/** The pass of `core/client/fastDecode.ts`, making this edition's classes and dates. */
+const decoders = makeFastDecoders({
+  utc: makeUtc,
+  customer: newCustomer,
+  context: newContext,
+  chat: newChat,
+  payload: newPayload,
+  message: newMessage,
+  chatsPage: newChatsPage,
+  historyPage: newHistoryPage,
+  createChatResult: newCreateChatResult
+})
 
 /** The decoded chat, or undefined. */
-export const chat = (u: unknown): ChatsSchema.Chat | undefined => {
-  if (!isRecord(u)) return NO
-  const chatId = u["chatId"]
-  if (!isId(chatId)) return NO
-  const props: {
-    chatId: number
-    orderId?: number
-    context?: ChatsSchema.ChatFullContext
-    type?: string
-    status?: string
-    createdAt?: DateTime.Utc
-    updatedAt?: DateTime.Utc
-  } = { chatId }
-  const orderId = u["orderId"]
-  if (orderId !== undefined) {
-    if (!isId(orderId)) return NO
-    props.orderId = orderId
-  }
-  const ctx = context(u["context"])
-  if (ctx === NO) return NO
-  props.context = ctx
-  const type = u["type"]
-  if (typeof type !== "string") return NO
-  props.type = type
-  const status = u["status"]
-  if (typeof status !== "string") return NO
-  props.status = status
-  const createdAt = dateTime(u["createdAt"])
-  if (createdAt === NO) return NO
-  props.createdAt = createdAt
-  const updatedAt = dateTime(u["updatedAt"])
-  if (updatedAt === NO) return NO
-  props.updatedAt = updatedAt
-  return newChat(props as ConstructorParameters<typeof ChatsSchema.Chat>[0])
-}
-
-const payloadItem = (u: unknown): ChatsSchema.ChatMessagePayload | undefined => {
-  if (!isRecord(u)) return NO
-  const name = u["name"]
-  const url = u["url"]
-  const size = u["size"]
-  if (typeof name !== "string" || typeof url !== "string" || !isInt(size)) return NO
-  return newPayload({ name, url, size })
-}
-
+export const chat = decoders.chat
 /** The decoded message, or undefined. */
-export const message = (u: unknown): ChatsSchema.ChatMessage | undefined => {
-  if (!isRecord(u)) return NO
-  const messageId = u["messageId"]
-  if (!isId(messageId)) return NO
-  const createdAt = dateTime(u["createdAt"])
-  if (createdAt === NO) return NO
-  const sender = u["sender"]
-  if (typeof sender !== "string") return NO
-  const props: {
-    messageId: number
-    createdAt: DateTime.Utc
-    sender: string
-    message?: string
-    payload?: ReadonlyArray<ChatsSchema.ChatMessagePayload>
-  } = { messageId, createdAt, sender }
-  const text = u["message"]
-  if (text !== undefined) {
-    if (typeof text !== "string") return NO
-    props.message = text
-  }
-  const rawPayload = u["payload"]
-  if (rawPayload !== undefined && rawPayload !== null) {
-    if (!Array.isArray(rawPayload)) return NO
-    const payload: Array<ChatsSchema.ChatMessagePayload> = new Array(rawPayload.length)
-    for (let i = 0; i < rawPayload.length; i++) {
-      const item = payloadItem(rawPayload[i])
-      if (item === NO) return NO
-      payload[i] = item
-    }
-    props.payload = payload
-  }
-  return newMessage(props)
-}
-
-/** `Paging`, a plain struct. */
-const paging = (u: unknown): { readonly nextPageToken?: string } | undefined => {
-  if (!isRecord(u)) return NO
-  const token = u["nextPageToken"]
-  if (token === undefined) return {}
-  return typeof token === "string" ? { nextPageToken: token } : NO
-}
-
-/** Decodes every item of a JSON array, or gives undefined. */
-const all = <A>(u: unknown, item: (u: unknown) => A | undefined): Array<A> | undefined => {
-  if (!Array.isArray(u)) return NO
-  const out: Array<A> = new Array(u.length)
-  for (let i = 0; i < u.length; i++) {
-    const a = item(u[i])
-    if (a === NO) return NO
-    out[i] = a
-  }
-  return out
-}
-
+export const message = decoders.message
 /** The decoded page of chats, or undefined. */
-export const chatsPage = (u: unknown): ChatsSchema.ChatsPage | undefined => {
-  if (!isRecord(u)) return NO
-  const chats = all(u["chats"], chat)
-  if (chats === NO) return NO
-  const props: { chats: ReadonlyArray<ChatsSchema.Chat>; paging?: { readonly nextPageToken?: string } } = { chats }
-  const rawPaging = u["paging"]
-  if (rawPaging !== undefined) {
-    const p = paging(rawPaging)
-    if (p === NO) return NO
-    props.paging = p
-  }
-  return newChatsPage(props)
-}
-
+export const chatsPage = decoders.chatsPage
 /** The decoded page of a chat's history, or undefined. */
-export const historyPage = (u: unknown): ChatsSchema.ChatHistoryPage | undefined => {
-  if (!isRecord(u)) return NO
-  const props: {
-    orderId?: number
-    context?: ChatsSchema.ChatFullContext
-    messages?: ReadonlyArray<ChatsSchema.ChatMessage>
-    paging?: { readonly nextPageToken?: string }
-  } = {}
-  const orderId = u["orderId"]
-  if (orderId !== undefined) {
-    if (!isInt(orderId)) return NO
-    props.orderId = orderId
-  }
-  const ctx = context(u["context"])
-  if (ctx === NO) return NO
-  props.context = ctx
-  const messages = all(u["messages"], message)
-  if (messages === NO) return NO
-  props.messages = messages
-  const rawPaging = u["paging"]
-  if (rawPaging !== undefined) {
-    const p = paging(rawPaging)
-    if (p === NO) return NO
-    props.paging = p
-  }
-  return newHistoryPage(props as ConstructorParameters<typeof ChatsSchema.ChatHistoryPage>[0])
-}
-
+export const historyPage = decoders.historyPage
 /** The decoded result of `createChat`, or undefined. */
-export const createChatResult = (u: unknown): ChatsSchema.CreateChatResult | undefined => {
-  if (!isRecord(u)) return NO
-  const chatId = u["chatId"]
-  return isId(chatId) ? newCreateChatResult({ chatId }) : NO
-}
+export const createChatResult = decoders.createChatResult
 
 // -----------------------------------------------------------------------------
 // The guard: the fast path serves only the schemas it was written for
@@ -380,8 +167,8 @@ const checksAgree = (): boolean => {
   return probes.every((u) => isId(u) === schemaId(u) && isInt(u) === schemaInt(u)) &&
     dateProbes.every((s) => {
       const expected = schemaDate(s)
-      const actual = dateTime(s)
-      return expected._tag === "None" ? actual === NO : actual !== NO && actual.epochMillis === expected.value.epochMillis
+      const actual = parseDateTime(s)
+      return expected._tag === "None" ? Number.isNaN(actual) : actual === expected.value.epochMillis
     })
 }
 

@@ -80,23 +80,33 @@ export const make = (
 
   /**
    * Waits in line for a slot (and the unit of the quota at `quota`, if not ''): a wake-up, or a
-   * re-check after the earliest lease ends (at most `recheck`).
+   * re-check after the earliest lease ends (at most `recheck`). A slot handed over by a message (a
+   * claim) is renewed before use: the claim may have run out while this process was starved, and the
+   * slot gone to another; the caller then waits in line again.
    */
   const waitForSlot = (key: LimitKey, keys: GateKeys, token: string, quota: string): Effect.Effect<Slot, RedisFailure> =>
     Effect.gen(function*() {
       yield* wakeups.listen(keys.wakePrefix)
-      wakeups.core.expect(token)
       let queued = false
       while (true) {
-        const acquired = yield* attempt((signal) => calls.acquire(keys, token, quota, { signal }))
-        if (acquired._tag !== "wait") return { grant: acquired._tag, unit: acquired.unit }
-        if (!queued) {
-          queued = true
-          yield* noteQueued(key)
+        wakeups.core.expect(token, keys.queue)
+        let slot: Slot | undefined
+        while (slot === undefined) {
+          const acquired = yield* attempt((signal) => calls.acquire(keys, token, quota, { signal }))
+          if (acquired._tag !== "wait") {
+            slot = { grant: acquired._tag, unit: acquired.unit }
+          } else {
+            if (!queued) {
+              queued = true
+              yield* noteQueued(key)
+            }
+            if (yield* wakeups.wait(token, Math.min(acquired.millis, recheck))) {
+              slot = { grant: wakeups.core.grantOf(token), unit: wakeups.core.unitOf(token) }
+            }
+          }
         }
-        if (yield* wakeups.wait(token, Math.min(acquired.millis, recheck))) {
-          return { grant: "claim", unit: wakeups.core.unitOf(token) } as const
-        }
+        if (slot.grant === "lease") return slot
+        if (yield* attempt((signal) => calls.renew(keys, token, { signal }))) return { grant: "lease", unit: slot.unit } as const
       }
     }).pipe(
       Effect.onExit((exit) => {

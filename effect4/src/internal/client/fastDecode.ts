@@ -14,28 +14,11 @@
  * everything until this file is brought up to date.
  */
 import { DateTime, Result, Schema, SchemaParser } from "effect"
-import { makeFastDecoders } from "../../../../core/client/fastDecode.js"
+import { alike, makeFastDecoders } from "../../../../core/client/fastDecode.js"
 import * as ChatsSchema from "../../ChatsSchema.js"
 
 /** Marks a value the fast path does not handle. */
 const NO = undefined
-
-/** Whether two values are alike: the same prototypes, own properties (in order, with their flags) and values, deeply. */
-export const alike = (a: unknown, b: unknown): boolean => {
-  if (Object.is(a, b)) return true
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false
-  const ka = Reflect.ownKeys(a)
-  const kb = Reflect.ownKeys(b)
-  if (ka.length !== kb.length) return false
-  return ka.every((key, i) => {
-    if (key !== kb[i]) return false
-    const da = Object.getOwnPropertyDescriptor(a, key)!
-    const db = Object.getOwnPropertyDescriptor(b, key)!
-    return da.writable === db.writable && da.enumerable === db.enumerable && da.configurable === db.configurable &&
-      da.get === db.get && da.set === db.set && alike(da.value, db.value)
-  })
-}
 
 /**
  * Makes instances of a `Schema.Class` as its decoding does (the props copied onto an object of the

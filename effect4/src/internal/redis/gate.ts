@@ -9,6 +9,7 @@ import type { Connection } from "../../../../core/redis/connection.js"
 import * as Core from "../../../../core/redis/gate.js"
 import type { GateKeys } from "../../../../core/redis/keys.js"
 import { LimiterUnavailableError } from "../../ChatsError.js"
+import { recordGateFallback, recordLeaseLost, recordRedisUnavailable } from "../../ChatsMetrics.js"
 import { type Gate, type LimitKey, makeMemoryGate, noteQueued, type QuotaState, type QuotaStore } from "../../ChatsLimiter.js"
 import { reservingApart } from "../limiter/reservingGate.js"
 import { attempt, type RedisFailure } from "./connection.js"
@@ -78,23 +79,33 @@ export const make = (
 
   /**
    * Waits in line for a slot (and the unit of the quota at `quota`, if not ''): a wake-up, or a
-   * re-check after the earliest lease ends (at most `recheck`).
+   * re-check after the earliest lease ends (at most `recheck`). A slot handed over by a message (a
+   * claim) is renewed before use: the claim may have run out while this process was starved, and the
+   * slot gone to another; the caller then waits in line again.
    */
   const waitForSlot = (key: LimitKey, keys: GateKeys, token: string, quota: string): Effect.Effect<Slot, RedisFailure> =>
     Effect.gen(function*() {
       yield* wakeups.listen(keys.wakePrefix)
-      wakeups.core.expect(token)
       let queued = false
       while (true) {
-        const acquired = yield* attempt((signal) => calls.acquire(keys, token, quota, { signal }))
-        if (acquired._tag !== "wait") return { grant: acquired._tag, unit: acquired.unit }
-        if (!queued) {
-          queued = true
-          yield* noteQueued(key)
+        wakeups.core.expect(token, keys.queue)
+        let slot: Slot | undefined
+        while (slot === undefined) {
+          const acquired = yield* attempt((signal) => calls.acquire(keys, token, quota, { signal }))
+          if (acquired._tag !== "wait") {
+            slot = { grant: acquired._tag, unit: acquired.unit }
+          } else {
+            if (!queued) {
+              queued = true
+              yield* noteQueued(key)
+            }
+            if (yield* wakeups.wait(token, Math.min(acquired.millis, recheck))) {
+              slot = { grant: wakeups.core.grantOf(token), unit: wakeups.core.unitOf(token) }
+            }
+          }
         }
-        if (yield* wakeups.wait(token, Math.min(acquired.millis, recheck))) {
-          return { grant: "claim", unit: wakeups.core.unitOf(token) } as const
-        }
+        if (slot.grant === "lease") return slot
+        if (yield* attempt((signal) => calls.renew(keys, token, { signal }))) return { grant: "lease", unit: slot.unit } as const
       }
     }).pipe(
       Effect.onExit((exit) => {
@@ -116,6 +127,7 @@ export const make = (
           yield* Effect.logWarning(`ChatsClient: the Redis gate could not renew a lease: ${renewed.failure.description}`)
           yield* Effect.sleep(Math.min(lease / 3, claim / 2))
         } else if (!renewed.success) {
+          yield* recordLeaseLost
           return yield* noteLeaseLost(key)
         } else {
           yield* Effect.sleep(lease / 3)
@@ -165,9 +177,9 @@ export const make = (
       return Effect.flatMap(Effect.result(restore(waitForSlot(key, keys, token, asked?.quota ?? ""))), (waited) => {
         if (Result.isFailure(waited)) {
           const error = unavailable(waited.failure)
-          if (fallback === undefined) return Effect.fail(error)
+          if (fallback === undefined) return Effect.andThen(recordRedisUnavailable("gate"), Effect.fail(error))
           return Effect.andThen(
-            Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`),
+            Effect.andThen(recordGateFallback, Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`)),
             restore(atFallback(fallback))
           )
         }
