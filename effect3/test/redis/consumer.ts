@@ -1,28 +1,15 @@
 /**
- * A consumer process of the durable notification queue: `node --import tsx test/redis/consumer.ts '<json>'`.
- * It builds a receiver (not served) over the Redis queue and handles its events with `process`,
- * printing JSON lines on stdout:
- *
- * - `{"event":"ready"}` once the layers are built;
- * - `{"event":"handling","messageId":..,"attempt":..,"at":<epoch ms>}` when a handler starts;
- * - `{"event":"handled","messageId":..}` when it is done (never for `hangOn`: that handler never ends).
- *
- * It exits by itself after `maxMs`.
+ * The Effect 3 edition's consumer program of the durable notification queue (`core/testing/crashCases.ts`,
+ * `endToEndCases.ts`): `node --import tsx test/redis/consumer.ts '<ConsumerJob as JSON>'`. It builds a
+ * receiver (not served) over the Redis queue and handles its events with `process`, printing the JSON
+ * lines of `core/testing/programJobs.ts` (`ready`, `handling`, `handled`; the handler of `hangOn`
+ * never ends). It exits by itself after `maxMs`.
  */
 import { Effect, Layer, Logger, LogLevel } from "effect"
+import type { ConsumerJob } from "../../../core/testing/programJobs.js"
 import * as ChatsNotifications from "../../src/ChatsNotifications.js"
 import * as Redis from "../../src/Redis.js"
 import { childJob, print, runChild } from "./child.js"
-
-/** What a consumer is told to do. */
-export interface ConsumerJob {
-  readonly redisUrl: string
-  readonly name: string
-  readonly claimIdle: number
-  /** The message id whose handler never ends (the process is meant to be killed meanwhile). */
-  readonly hangOn?: string
-  readonly maxMs?: number
-}
 
 const job = childJob<ConsumerJob>()
 
