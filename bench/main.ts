@@ -2,8 +2,8 @@
  * `npm run bench` at the repository's root (`bench/run.mjs` runs this file): both editions measured side
  * by side in one run, against one bench server.
  *
- *   npm run bench [-- --quick] [-- --only pages,parts,decode,memory,throughput,redis,limit] [-- --editions 3,4]
- *                 [-- --save] [-- --json FILE] [-- --skip-check]
+ *   npm run bench [-- --quick] [-- --only pages,parts,metrics,decode,memory,throughput,redis,limit] [-- --editions 3,4]
+ *                 [-- --save] [-- --json FILE] [-- --skip-check] [-- --redis-handoffs N]
  *
  * It checks first that the Effect 3 edition's fast decoding paths decode as its schemas do
  * (`effect3/bench/equivalence.ts`), starts `bench/server.ts` (the core's simulator, and fixed pages next
@@ -17,8 +17,11 @@
  *   (`undici.request` + `JSON.parse`), the unvalidated peer (`fetch` + `JSON.parse`), each edition's
  *   bound (its HTTP client on `layerUndici` + a plain Schema decode of the page) and each edition's client;
  * - `parts` (Effect 4 edition): where its cost per call goes, part by part (`effect4/bench/parts.ts`);
+ * - `metrics` (Effect 4 edition): CPU per page with the client's metrics recorded and not (`effect4/bench/parts.ts`);
  * - `memory`: memory of long streams; `limit`: throughput at the parallel limit;
- * - `decode`, `throughput`, `redis`: the Effect 3 edition only, for now.
+ * - `redis`: processes sharing one business through the Redis gate, each edition in turn (its own
+ *   workers, `effect3/bench/redis.ts` with `--edition`; `--redis-handoffs N` sets the gate's `handoffs`);
+ * - `decode`, `throughput`: the Effect 3 edition only, for now.
  *
  * The output (Markdown: medians of the rounds with min and max) also goes to `.bench/latest.md` (the raw
  * figures to `.bench/latest.json`); with `--save`, to `bench/results/<date>.md` too, the file that
@@ -34,13 +37,14 @@ import { type Results, verdicts, verdictText } from "../effect3/bench/targets.js
 import type { ThroughputResult } from "../effect3/bench/throughput.js"
 import { args, fmt, fmtSpread, hasThreadClock, runScript, type Spread, spread, startServer, stopServer, tsxArgs } from "./lib.js"
 import { effect3Labels, type LimitLabels, limitHead, type LimitResult, limitRows, type LimitRun } from "./limitRounds.js"
+import type { MetricsResult } from "../effect4/bench/metrics.js"
 import type { Kind, PagesResult, RowResult } from "./pageRounds.js"
 import type { MemoryResult } from "./streamMemory.js"
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "")
 const options = args()
 const quick = options.has("quick")
-const allSections = ["pages", "parts", "decode", "memory", "throughput", "redis", "limit"]
+const allSections = ["pages", "parts", "metrics", "decode", "memory", "throughput", "redis", "limit"]
 const sections = options.get("only")?.split(",") ?? allSections
 const unknownSections = sections.filter((s) => !allSections.includes(s))
 if (unknownSections.length > 0) throw new Error(`no such section: ${unknownSections.join(", ")} (sections: ${allSections.join(", ")})`)
@@ -233,10 +237,11 @@ const parts: ReadonlyArray<{ readonly part: string; readonly plus: string; reado
   { part: "concurrency gate (the default in-memory gate)", plus: "client", minus: "client-nogate", how: "client − client with a gate that admits everything (`Layer.succeed(ChatsLimiter.ChatsGate, …)`)" },
   { part: "quota store (the default in-memory store: reserve, record)", plus: "client", minus: "client-nostore", how: "client − client with a store that does nothing (`Layer.succeed(ChatsLimiter.ChatsQuotaStore, …)`)" },
   { part: "the client's span (`ChatsClient.<operation>`, its attributes and outcome)", plus: "client-nohttpspan", minus: "client-notrace", how: "client with the `HttpClient`'s span off (`HttpClient.TracerDisabledWhen`) − client with the tracer off (`Effect.withTracerEnabled(false)`)" },
-  { part: "timeout (`Effect.timeoutOrElse` on the exchange)", plus: "bound-timeout", minus: "bound", how: "bound 4 under the same `Effect.timeoutOrElse` − bound 4 (no option turns the client's off)" },
-  { part: "retry wrapper (`Effect.retry` with the default schedule, no retry happening)", plus: "client", minus: "client-noretry", how: "client − client with `retrySchedule: false`" },
+  { part: "timeout (the exchange races its deadline: `Effect.raceFirst` with `Effect.sleep`)", plus: "bound-timeout", minus: "bound", how: "bound 4 racing the same deadline − bound 4 (no option turns the client's off)" },
+  { part: "retry wrapper (the default schedule, no retry happening: `Effect.retry` is entered only after a failure)", plus: "client", minus: "client-noretry", how: "client − client with `retrySchedule: false`" },
+  { part: "metrics (the client's: calls, attempts, gate wait, quota left)", plus: "client", minus: "client-nometrics", how: "client − client with its metrics not recorded (an internal switch, `effect4/bench/rows.ts`)" },
   { part: "request building + input validation", plus: "bound-build", minus: "bound", how: "bound 4 with the client's validator and its request building per call − bound 4 (request built once)" },
-  { part: "status classification + the decoder (body as text, quota headers read, `decodeResult`)", plus: "bound-decoder", minus: "bound", how: "bound 4 with the client's decoder − bound 4 (`schemaBodyJson`)" }
+  { part: "status classification + the decoder (body as text, quota headers read, `decodeResult` with its hand-written pass)", plus: "bound-decoder", minus: "bound", how: "bound 4 with the client's decoder − bound 4 (`schemaBodyJson`)" }
 ]
 
 /** The figures of the parts section, by page. */
@@ -310,6 +315,41 @@ const runParts = async (env: Record<string, string>): Promise<Array<PagesResult>
   print(`| the \`HttpClient\`'s own span, in the client | client − client with \`HttpClient.TracerDisabledWhen\` | ${col((x) => x.httpSpanInClient)} |`)
   print(`| the \`HttpClient\`'s own span, in bound 4 | bound 4 − bound 4 with the tracer off | ${col((x) => x.httpSpanInBound)} |`)
   print(`| what no option turns off | client with no retry, open gate, empty store, tracer off − bound 4 with the tracer off (compare: timeout + building + decoder + the rest) | ${col((x) => x.notOff)} |`)
+  return results
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Section 1c: what the Effect 4 edition's metrics cost per page
+
+const runMetrics = async (env: Record<string, string>): Promise<Array<PagesResult>> => {
+  const rounds = quick ? 5 : 15
+  const pages = quick ? 200 : 400
+  const blocks = quick ? 10 : 20
+  const warmup = quick ? 300 : 600
+  console.error(`section 1c: the Effect 4 edition's metrics on and off (${rounds} rounds of ${pages} calls per row in ${blocks} blocks, in-memory transport)`)
+  const results = await runScript<Array<PagesResult>>(
+    script(effect4, "parts"),
+    ["--rounds", String(rounds), "--pages", String(pages), "--blocks", String(blocks), "--warmup", String(warmup), "--clock", "thread", "--only", "client,client-nometrics"],
+    { ...env, BENCH_QUIET: "1" }
+  )
+  print()
+  print("## 1c. What the Effect 4 edition's metrics cost per page")
+  print()
+  print(`\`effect4/bench/parts.ts\` (the in-memory transport of section 1b, so that a difference of a few µs is not lost in the noise of loopback): the client as users run it (its metrics recorded into the default \`MetricRegistry\`, no business id named) against the same client with its metrics not recorded (an internal switch no user has), with bound 4 beside them. One process, a warm-up of ${warmup} calls per row, then ${rounds} rounds of ${pages} sequential calls per row, ${pages / blocks} at a time in a rotating order. CPU is the main thread's${hasThreadClock ? "" : " (here the process's)"}, per page; the difference is taken within each round; median (min–max) of the rounds. The share is of the client's page in memory: over a socket the page costs more, and the metrics' share is smaller.`)
+  print()
+  print("| page | bound 4 µs | client, metrics recorded µs | client, metrics not recorded µs | metrics µs/page | share of the client's page |")
+  print("|---|---:|---:|---:|---:|---:|")
+  for (const r of results) {
+    const cpu = (name: string) => r.rows.find((row) => row.name === name)!.cpuUs
+    const [bound, on, off] = [cpu("bound"), cpu("client"), cpu("client-nometrics")]
+    const cost = minus(on, off)
+    print(`| ${pageTitle(r.kind, r.bytes)} | ${fmtSpread(spread(bound), 0)} | ${fmtSpread(spread(on), 0)} | ${fmtSpread(spread(off), 0)} | ${fmtSpread(spread(cost), 1)} | ${fmtSpread(spread(over(cost, on).map((x) => 100 * x)), 1, "%")} |`)
+  }
+  const alone = await runScript<MetricsResult>(script(effect4, "metrics"), ["--rounds", quick ? "3" : "7", "--calls", quick ? "50000" : "200000"], { ...env, BENCH_QUIET: "1" })
+  const perCall = spread(alone.usPerCall)
+  const pageOf = (kind: Kind) => spread(results.find((r) => r.kind === kind)?.rows.find((row) => row.name === "client")?.cpuUs ?? [Number.NaN]).median
+  print()
+  print(`The recording alone (\`effect4/bench/metrics.ts\`: the steps a successful call records, ${alone.calls.toLocaleString("en")} times in a row, no I/O; median (min–max) of ${alone.usPerCall.length} rounds): ${fmtSpread(perCall, 2)} µs per call, ${fmt(100 * perCall.median / pageOf("history"), 2)}% of the client's history page and ${fmt(100 * perCall.median / pageOf("chats"), 2)}% of its chats page above. A difference of rows smaller than their noise (the min–max above) is that noise, not the metrics.`)
   return results
 }
 
@@ -446,11 +486,17 @@ const runThroughput = async (env: Record<string, string>): Promise<ThroughputRes
   return t
 }
 
-const runRedis = async (env: Record<string, string>): Promise<RedisResult> => {
+const runRedis = async (edition: Edition, env: Record<string, string>): Promise<RedisResult> => {
   const rounds = quick ? 1 : 3
-  console.error(`section 5: several processes, one business, through Redis, Effect 3 (${rounds} rounds)`)
-  const r = await runScript<RedisResult>(script(effect3, "redis"), ["--rounds", String(rounds)], env)
-  for (const line of redisTable(r)) print(line.replace("## 5. Several processes, one business (Redis gate)", "## 5. Several processes, one business (Redis gate), Effect 3 edition only"))
+  const handoffs = options.get("redis-handoffs")
+  console.error(`section 5: several processes, one business, through Redis, ${edition.name} (${rounds} rounds)`)
+  const r = await runScript<RedisResult>(
+    script(effect3, "redis"),
+    ["--rounds", String(rounds), "--edition", edition.id, ...(handoffs === undefined ? [] : ["--handoffs", handoffs])],
+    env
+  )
+  const title = `## 5. Several processes, one business (Redis gate), ${edition.name} edition${handoffs === undefined ? "" : ` (handoffs ${handoffs})`}`
+  for (const line of redisTable(r)) print(line.replace("## 5. Several processes, one business (Redis gate)", title))
   return r
 }
 
@@ -487,7 +533,7 @@ try {
   }
   print("```")
   print()
-  print("Sections measured for both editions: 1 (CPU per decoded page), 2 (memory of long streams), 6 (throughput at the parallel limit); 1b (where the cost per call goes) is the Effect 4 edition's; 3 (throughput), 4 (decoding alone) and 5 (Redis) are measured for the Effect 3 edition only, for now.")
+  print("Sections measured for both editions: 1 (CPU per decoded page), 2 (memory of long streams), 5 (Redis), 6 (throughput at the parallel limit); 1b (where the cost per call goes) is the Effect 4 edition's; 3 (throughput) and 4 (decoding alone) are measured for the Effect 3 edition only, for now.")
 
   if (sections.includes("pages")) {
     const pages = await runPages(env)
@@ -499,6 +545,7 @@ try {
     }
   }
   if (sections.includes("parts") && has(effect4)) raw["parts"] = await runParts(env)
+  if (sections.includes("metrics") && has(effect4)) raw["metrics"] = await runMetrics(env)
   if (sections.includes("decode") && runEffect3) raw["decode"] = results["3"].decode = await runDecode(env)
   if (sections.includes("memory")) {
     const memory = await runMemory(env)
@@ -509,7 +556,11 @@ try {
     }
   }
   if (sections.includes("throughput") && runEffect3) raw["throughput"] = results["3"].throughput = await runThroughput(env)
-  if (sections.includes("redis") && runEffect3) raw["redis"] = results["3"].redis = await runRedis(env)
+  if (sections.includes("redis")) {
+    const redis: Record<string, RedisResult> = {}
+    for (const edition of editions) redis[edition.id] = results[edition.id].redis = await runRedis(edition, env)
+    raw["redis"] = redis
+  }
   if (sections.includes("limit")) {
     const limit = await runLimit(env)
     raw["limit"] = limit

@@ -12,6 +12,8 @@
  *   (`HttpClient.TracerDisabledWhen`: the `HttpClient`'s own span off, the client's span kept),
  *   `client-notrace` (`Effect.withTracerEnabled(false)`: both spans off), and `client-bare` (all of
  *   those at once), with `bound-notrace` (the bound with the tracer off) to compare it with;
+ * - `client-nometrics`: the client with its metrics not recorded, through an internal switch that
+ *   no user has (`CallMetricsEnabled`; a user's client always records them): what recording costs;
  * - parts that no option turns off, added to the bound one at a time, as the client runs them:
  *   `bound-timeout` (the exchange racing its deadline, `Effect.raceFirst` with `Effect.sleep`), `bound-build` (the input checked by the
  *   client's validator and the request built per call from the endpoint table), `bound-decoder` (the
@@ -25,6 +27,7 @@ import { type Kind, pageUrl, type Row } from "../../bench/pageRounds.js"
 import { endpointPath, endpoints, queryParams } from "../../core/client/endpoints.js"
 import { quotaStateOf } from "../../core/client/rateLimit.js"
 import { ChatsClient, ChatsLimiter, ChatsSchema } from "../src/index.js"
+import { CallMetricsEnabled } from "../src/internal/client/callMetrics.js"
 import { fast } from "../src/internal/client/fastDecode.js"
 import { decodeResult } from "../src/internal/client/response.js"
 import { validate } from "../src/internal/client/validate.js"
@@ -198,6 +201,12 @@ export const effectRows = (transport: Transport, over: string): ReadonlyArray<Ro
       "client, the HttpClient's span off (`HttpClient.TracerDisabledWhen`)",
       clientLayer(transport),
       (info, kind) => Effect.provideService(clientPage(info, kind), HttpClient.TracerDisabledWhen, () => true)
+    ),
+    effectRow(
+      "client-nometrics",
+      "client, its metrics not recorded (an internal switch)",
+      (info) => Layer.merge(clientLayer(transport)(info), Layer.succeed(CallMetricsEnabled, false)),
+      clientPage
     ),
     effectRow("client-notrace", "client, tracer off (`Effect.withTracerEnabled(false)`)", clientLayer(transport), untraced(clientPage)),
     effectRow(

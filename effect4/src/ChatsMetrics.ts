@@ -23,44 +23,26 @@ import {
   attributes as names,
   boundaries,
   type MetricKey,
-  metricNames,
   notificationTypeLabel,
   notificationTypeLabels,
   notificationTypeOfTag,
   toSeconds
 } from "../../core/metrics/names.js"
-import { endpoints } from "../../core/client/endpoints.js"
 import type { Operation, RateLimitKind } from "./ChatsError.js"
+import {
+  attemptAttributes,
+  type Attributes,
+  cached,
+  counterOf,
+  gaugeOf,
+  histogramOf,
+  keyOf,
+  operationAttributes
+} from "./internal/metrics/instruments.js"
 
 // -----------------------------------------------------------------------------
 // Definitions
 // -----------------------------------------------------------------------------
-
-/** A series' attributes, the unit among them. */
-type Attributes = Readonly<Record<string, string>>
-
-/** The base attributes of a metric: its unit. */
-const unitOf = (key: MetricKey): Attributes => ({ unit: metricNames[key].unit })
-
-/** A counter of `key`, with `attributes` besides its unit. */
-const counterOf = (key: MetricKey, attributes: Attributes = {}): Metric.Counter<number> =>
-  Metric.counter(metricNames[key].name, {
-    description: metricNames[key].description,
-    incremental: true,
-    attributes: { ...attributes, ...unitOf(key) }
-  })
-
-/** A gauge of `key`, with `attributes` besides its unit. */
-const gaugeOf = (key: MetricKey, attributes: Attributes = {}): Metric.Gauge<number> =>
-  Metric.gauge(metricNames[key].name, { description: metricNames[key].description, attributes: { ...attributes, ...unitOf(key) } })
-
-/** A histogram of `key` over `bounds`, with `attributes` besides its unit. */
-const histogramOf = (key: MetricKey, bounds: ReadonlyArray<number>, attributes: Attributes = {}): Metric.Histogram<number> =>
-  Metric.histogram(metricNames[key].name, {
-    description: metricNames[key].description,
-    boundaries: bounds,
-    attributes: { ...attributes, ...unitOf(key) }
-  })
 
 /**
  * Calls of each operation, by how they ended (`outcome`: `success`, or the tag of the error).
@@ -271,19 +253,6 @@ export const layerBusinessIdAttribute = (businessIds: Iterable<number>): Layer.L
 // Series, made once
 // -----------------------------------------------------------------------------
 
-/** Series made on first use and kept under a key of their attributes. */
-const cached = <M>() => {
-  const series = new Map<string, M>()
-  return (key: string, build: () => M): M => {
-    let found = series.get(key)
-    if (found === undefined) {
-      found = build()
-      series.set(key, found)
-    }
-    return found
-  }
-}
-
 /** Updates several series in one step. */
 const updateAll = (updates: ReadonlyArray<readonly [Metric.Metric<number, unknown>, number]>): Effect.Effect<void> =>
   Effect.contextWith((context: Context.Context<never>) => {
@@ -299,12 +268,6 @@ const withBusiness = (
   businessId === undefined
     ? record(undefined)
     : Effect.flatMap(Effect.service(BusinessIdAttribute), (named) => record(named.has(businessId) ? String(businessId) : undefined))
-
-/** The attributes of an operation's series, with the business's when given. */
-const operationAttributes = (operation: Operation, business: string | undefined, extra: Attributes = {}): Attributes =>
-  business === undefined
-    ? { [names.operation]: operation, ...extra }
-    : { [names.operation]: operation, ...extra, [names.businessId]: business }
 
 const callSeries = cached<readonly [Metric.Counter<number>, Metric.Histogram<number>]>()
 const attemptSeries = cached<Metric.Histogram<number>>()
@@ -322,9 +285,6 @@ const failureSeries = cached<Metric.Counter<number>>()
 const redeliverySeries = cached<Metric.Counter<number>>()
 const deadLetteredSeries = cached<Metric.Counter<number>>()
 const deadLettersSeries = cached<Metric.Gauge<number>>()
-
-/** The key of a series of an operation. */
-const keyOf = (...parts: ReadonlyArray<string | number | undefined>) => parts.join("\u0000")
 
 // -----------------------------------------------------------------------------
 // Recording: the client
@@ -360,13 +320,7 @@ export const recordCall = (
  */
 export const recordAttempt = (operation: Operation, result: number | string, durationMillis: number): Effect.Effect<void> => {
   const series = attemptSeries(keyOf(operation, result), () =>
-    histogramOf("attemptDuration", boundaries.attempt, {
-      [names.operation]: operation,
-      [names.method]: endpoints[operation].method,
-      ...(typeof result === "number"
-        ? { [names.status]: String(result), ...(result >= 400 ? { [names.errorType]: String(result) } : {}) }
-        : { [names.errorType]: result })
-    }))
+    histogramOf("attemptDuration", boundaries.attempt, attemptAttributes(operation, result)))
   return Metric.update(series, toSeconds(durationMillis))
 }
 

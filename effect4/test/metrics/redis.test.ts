@@ -1,8 +1,8 @@
 /**
  * The metrics of the Redis parts over a real redis-server, read from the registry: the durable
  * queue's handler failures, redeliveries, dead letters (counter and gauge) and pending gauge; the
- * time of each Redis call and its failures; the typed errors when Redis is out of reach (queue and
- * gate); the gate's fallbacks to the process's own gate and its lost leases.
+ * time of each Redis call and its failures; the typed errors when Redis is out of reach (queue, gate
+ * and quota store); the gate's fallbacks to the process's own gate and its lost leases.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Latch, Redacted, Ref } from "effect"
@@ -80,6 +80,22 @@ describe.skipIf(!available)("the metrics of the Redis parts (Effect 4)", () => {
       expect(yield* permit.pipe(Effect.provide(Redis.layer({ ...options, fallback: "memory" })))).toBe("went")
       expect(yield* counted(metricNames.gateFallbacks.name)).toBe(1)
       expect(yield* counted(metricNames.redisUnavailable.name, { "yandex_market.redis.component": "gate" })).toBe(1)
+    })), 60_000)
+
+  it.live("Redis paused: the quota store's typed errors are counted", () =>
+    withRegistry(Effect.gen(function*() {
+      const server = yield* Effect.acquireRelease(Effect.promise(() => startRedis()), (s) => Effect.promise(() => s.stop()))
+      const key: ChatsLimiter.LimitKey = { api: "https://api.test", businessId: 3 }
+      const admin = yield* adminClient(server.url)
+      yield* Effect.promise(() => admin.sendCommand(["CLIENT", "PAUSE", "20000", "ALL"]) /* longer than the test: stopped with the server */)
+      const [reserved, recorded] = yield* Effect.flatMap(ChatsLimiter.ChatsQuotaStore, (store) =>
+        Effect.all([
+          Effect.flip(store.reserve(key, "getChat")),
+          Effect.flip(store.record(key, "getChat", { remaining: 5, resetsAt: Date.now() + 60_000 }))
+        ])).pipe(Effect.provide(Redis.layer({ url: Redacted.make(server.url), timeout: 300 })))
+      expect(reserved).toMatchObject({ _tag: "LimiterUnavailableError", limiter: "quotaStore" })
+      expect(recorded).toMatchObject({ _tag: "LimiterUnavailableError", limiter: "quotaStore" })
+      expect(yield* counted(metricNames.redisUnavailable.name, { "yandex_market.redis.component": "quotaStore" })).toBe(2)
     })), 60_000)
 
   it.live("a lease taken away while its request runs is counted as lost", () =>

@@ -1,7 +1,8 @@
 /**
  * One call of an operation, end to end: queue at the gate, take a unit of the quota (or wait out a
  * spent one), send with a timeout, remember the quota, decode, keep secrets out of errors, mark
- * unknown outcomes of sends, and retry what is safe to retry.
+ * unknown outcomes of sends, retry what is safe to retry, and record the call's metrics (see
+ * `callMetrics.ts`).
  *
  * What does not change from call to call is made once: per client (the header set, the base URL, the
  * limits) and per operation (the span's name, the retry policy with its gate, the decoder). A call
@@ -19,6 +20,7 @@ import { type LimitKey, quotaBackAt, type QuotaState, type ReservingGate } from 
 import type * as ChatsRetry from "../../ChatsRetry.js"
 import { ApiError } from "../../ChatsSchema.js"
 import { quotaStoreFailed } from "../limiter/quotaStoreFailed.js"
+import { OperationMetrics, type Recording } from "./callMetrics.js"
 import type { AnswerParts, BodyDecoder, RequestInfo } from "./response.js"
 import { toTransportError } from "./transportError.js"
 
@@ -67,9 +69,9 @@ const failureTag = (cause: Cause.Cause<{ readonly _tag: string }>): string =>
     onSome: (error) => error._tag
   })
 
-/** Notes a call's outcome on its span: `success` or the tag of its error. */
-const noteOutcome = (exit: Exit.Exit<unknown, { readonly _tag: string }>): Effect.Effect<void> =>
-  Effect.annotateCurrentSpan("outcome", Exit.isSuccess(exit) ? "success" : failureTag(exit.cause))
+/** A call's outcome: `success` or the tag of its error. */
+const outcomeOf = (exit: Exit.Exit<unknown, { readonly _tag: string }>): string =>
+  Exit.isSuccess(exit) ? "success" : failureTag(exit.cause)
 
 /** The redacted header names with `Api-Key` among them. */
 const withApiKeyRedacted = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> =>
@@ -121,14 +123,22 @@ const retryPolicy = (
 
 /**
  * `effect`, whose first run fails with `first` (an attempt that has already failed) and whose later
- * runs run it: what `Effect.retry` is given once the first attempt has failed outside it.
+ * runs run it: what `Effect.retry` is given once the first attempt has failed outside it. Each later
+ * run is a retry of the failure before it, told to `retrying` first.
  */
-const failedOnceThen = <A, E, R>(first: E, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-  let failed = false
+const failedOnceThen = <A, E, R>(first: E, effect: Effect.Effect<A, E, R>, retrying: (after: E) => void): Effect.Effect<A, E, R> => {
+  let last: { readonly error: E } | undefined
+  const remembered = Effect.mapError(effect, (error) => {
+    last = { error }
+    return error
+  })
   return Effect.suspend(() => {
-    if (failed) return effect
-    failed = true
-    return Effect.fail(first)
+    if (last === undefined) {
+      last = { error: first }
+      return Effect.fail(first)
+    }
+    retrying(last.error)
+    return remembered
   })
 }
 
@@ -187,6 +197,7 @@ export const makeOperation = <A>(
   const idempotent = isIdempotent(operation)
   const timeoutMillis = Duration.toMillis(ctx.requestTimeout)
   const settings = callSettings()
+  const metrics = new OperationMetrics(operation)
   const traced = Effect.withSpan(
     `ChatsClient.${operation}`,
     (request: CallRequest) => ({
@@ -212,101 +223,145 @@ export const makeOperation = <A>(
     )
     // the body's Content-Type and Content-Length join the client's headers
     const request = callRequest.body._tag === "Empty" ? bodiless : HttpClientRequest.setBody(bodiless, callRequest.body)
-
     /**
-     * The request and its answer's body. The status decides: the body of a non-2xx answer that cannot
-     * be read, or does not end within the timeout, is empty (the error then has no `errors`), and so is
-     * that of a 2xx answer to an operation without a result.
+     * One run of the call, recording its metrics with `recording`: the state of a run (the time its
+     * attempt asked for a slot, its retries) is its own, so that the effect of a call may run again.
      */
-    const exchange: Effect.Effect<Answer, ChatsError.ChatsClientError> = Effect.suspend(() => {
-      /** An answer whose status decides on its own, once its headers have come. */
-      let decided: HttpClientResponse.HttpClientResponse | undefined
-      const answer = Effect.flatMap(ctx.httpClient.execute(request), (response) => {
-        if (isSuccessStatus(response.status) && !decoder.lenient) {
-          return Effect.map(response.text, (text) => answerOf(response, text))
+    const run = (recording: Recording): Effect.Effect<A, ChatsError.ChatsClientError> => {
+      /**
+       * The request and its answer's body. The status decides: the body of a non-2xx answer that cannot
+       * be read, or does not end within the timeout, is empty (the error then has no `errors`), and so is
+       * that of a 2xx answer to an operation without a result.
+       */
+      const exchange: Effect.Effect<Answer, ChatsError.ChatsClientError> = Effect.suspend(() => {
+        const startedAt = recording.now()
+        /** An answer whose status decides on its own, once its headers have come. */
+        let decided: HttpClientResponse.HttpClientResponse | undefined
+        /** The answer, recorded: the attempt's status and duration, and the quota it reported. */
+        const answered = (response: HttpClientResponse.HttpClientResponse, text: string): Answer => {
+          const answer = answerOf(response, text)
+          recording.attempt(answer.status, startedAt)
+          if (answer.quota !== undefined) recording.quotaRemaining(answer.quota.remaining)
+          return answer
         }
-        decided = response
-        return Effect.map(Effect.orElseSucceed(response.text, () => ""), (text) => answerOf(response, text))
+        /** The error of an attempt that got no answer, recorded. */
+        const unanswered = (error: ChatsError.RequestTimeoutError | ChatsError.TransportError) => {
+          recording.attempt(error._tag, startedAt)
+          return Effect.fail(error)
+        }
+        const answer = Effect.flatMap(ctx.httpClient.execute(request), (response) => {
+          if (isSuccessStatus(response.status) && !decoder.lenient) {
+            return Effect.map(response.text, (text) => answered(response, text))
+          }
+          decided = response
+          return Effect.map(Effect.orElseSucceed(response.text, () => ""), (text) => answered(response, text))
+        })
+        /** What the timeout gives once it has run out: a `RequestTimeoutError`, or the decided answer with an empty body. */
+        const timedOut = Effect.suspend(() =>
+          decided === undefined
+            ? unanswered(new ChatsError.RequestTimeoutError({ ...info, timeoutMillis }, { disableChecks: true }))
+            : Effect.succeed(answered(decided, ""))
+        )
+        // the answer races its deadline (what `Effect.timeoutOrElse` does, without its `Option` in between)
+        return Effect.raceFirst(answer, Effect.andThen(Effect.sleep(ctx.requestTimeout), timedOut)).pipe(
+          Effect.catchTag("HttpClientError", (error) => unanswered(toTransportError(info, error, ctx.secrets)))
+        )
       })
-      /** What the timeout gives once it has run out: a `RequestTimeoutError`, or the decided answer with an empty body. */
-      const timedOut = Effect.suspend(() =>
-        decided === undefined
-          ? Effect.fail(new ChatsError.RequestTimeoutError({ ...info, timeoutMillis }, { disableChecks: true }))
-          : Effect.succeed(answerOf(decided, ""))
+
+      /** When the attempt asked the gate for its slot. */
+      let askedAt = 0
+
+      /**
+       * With the slot held (the wait for it recorded), takes a unit of the quota with `reservation`, then
+       * exchanges: a spent quota fails with `QuotaSpent`; a store that cannot answer lets the request go.
+       * (A gate may call this before the slot is taken: the wait is read when the effect runs.)
+       */
+      const reserveThenExchange = (
+        reservation: Effect.Effect<Option.Option<QuotaState>, ChatsError.LimiterUnavailableError>
+      ): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> =>
+        Effect.suspend(() => {
+          recording.gateWait(askedAt)
+          return Effect.flatMap(
+            Effect.catch(reservation, (error) => Effect.as(quotaStoreFailed(error), Option.none<QuotaState>())),
+            (state): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> =>
+              Option.isNone(state) ? exchange : Effect.fail(new QuotaSpent({ state: state.value }))
+          )
+        })
+
+      /** Decodes an answer's body; a 420 of the market is recorded by the limit it names. */
+      const decode = (answer: Answer): Effect.Effect<A, ChatsError.ChatsClientError> => {
+        const decoded = decoder.decode(info, answer)
+        if (Result.isFailure(decoded) && decoded.failure._tag === "RateLimitError") recording.rateLimited(decoded.failure.kind)
+        return Effect.fromResult(decoded)
+      }
+
+      /**
+       * One exchange at the gate, then its decoding. The quota is checked once the slot is taken and the
+       * answer's quota recorded (a gate kept beside the client's quota store does both with the slot, in
+       * the same steps as taking and freeing it).
+       */
+      const permitted = ctx.limits.withPermit(key, operation)(reserveThenExchange, reportedQuota)
+      const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> = Effect.flatMap(
+        Effect.suspend(() => {
+          askedAt = recording.now()
+          return permitted
+        }),
+        decode
       )
-      // the answer races its deadline (what `Effect.timeoutOrElse` does, without its `Option` in between)
-      return Effect.raceFirst(answer, Effect.andThen(Effect.sleep(ctx.requestTimeout), timedOut)).pipe(
-        Effect.catchTag("HttpClientError", (error) => Effect.fail(toTransportError(info, error, ctx.secrets)))
+
+      /**
+       * A spent quota: wait for its reset within the budget and go again, or refuse at once. The refusal
+       * is a success of the attempt (`Result.fail`), so that no retry schedule sees it.
+       */
+      type Attempt = Effect.Effect<Result.Result<A, ChatsError.RateLimitError>, ChatsError.ChatsClientError>
+      const waitOrRefuse = ({ state }: QuotaSpent): Attempt =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const wait = quotaBackAt(state.resetsAt) - now
+          if (wait <= 0) return attempt
+          if (wait <= ctx.quotaWaitBudgetMillis) {
+            return Effect.andThen(
+              note("quota wait", { operation, waitMillis: wait }),
+              Effect.andThen(Effect.sleep(wait), attempt)
+            )
+          }
+          recording.quotaRefused()
+          return Effect.succeed(Result.fail(quotaRefusal(info, state)))
+        })
+      const attempt: Attempt = once.pipe(
+        Effect.map((a): Result.Result<A, ChatsError.RateLimitError> => Result.succeed(a)),
+        Effect.catchTag("QuotaSpent", waitOrRefuse)
       )
+
+      const safeAttempt = idempotent ? attempt : Effect.mapError(
+        attempt,
+        (error) => leavesOutcomeUnknown(error) ? new ChatsError.DeliveryUnknownError({ ...info, cause: error }) : error
+      )
+
+      /**
+       * The retries: the policy decides over the failures that are safe to retry (see `retryPolicy`).
+       * `Effect.retry` is entered only once an attempt has failed, with that failure as its first: a
+       * call that succeeds at once never steps the schedule, so it does not pay for it.
+       */
+      return Effect.flatMap(
+        policy === undefined
+          ? safeAttempt
+          : Effect.catch(safeAttempt, (first) =>
+            Effect.retry(failedOnceThen(first, safeAttempt, (error) => recording.retry(error._tag)), policy)),
+        Effect.fromResult
+      )
+    }
+
+    /** The call, its metrics recorded in its context and its outcome noted on its span. */
+    const measured = Effect.contextWith((context: Context.Context<never>) => {
+      const recording = metrics.start(context, callRequest.businessId)
+      return Effect.onExit(run(recording), (exit) => {
+        const outcome = outcomeOf(exit)
+        recording.call(outcome)
+        return Effect.annotateCurrentSpan("outcome", outcome)
+      })
     })
 
-    /**
-     * Takes a unit of the quota with `reservation`, then exchanges: a spent quota fails with `QuotaSpent`;
-     * a store that cannot answer lets the request go.
-     */
-    const reserveThenExchange = (
-      reservation: Effect.Effect<Option.Option<QuotaState>, ChatsError.LimiterUnavailableError>
-    ): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> =>
-      Effect.flatMap(
-        Effect.catch(reservation, (error) => Effect.as(quotaStoreFailed(error), Option.none<QuotaState>())),
-        (state): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> =>
-          Option.isNone(state) ? exchange : Effect.fail(new QuotaSpent({ state: state.value }))
-      )
-
-    /** Decodes an answer's body. */
-    const decode = (answer: Answer): Effect.Effect<A, ChatsError.ChatsClientError> =>
-      Effect.fromResult(decoder.decode(info, answer))
-
-    /**
-     * One exchange at the gate, then its decoding. The quota is checked once the slot is taken and the
-     * answer's quota recorded (a gate kept beside the client's quota store does both with the slot, in
-     * the same steps as taking and freeing it).
-     */
-    const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> = Effect.flatMap(
-      ctx.limits.withPermit(key, operation)(reserveThenExchange, reportedQuota),
-      decode
-    )
-
-    /**
-     * A spent quota: wait for its reset within the budget and go again, or refuse at once. The refusal
-     * is a success of the attempt (`Result.fail`), so that no retry schedule sees it.
-     */
-    type Attempt = Effect.Effect<Result.Result<A, ChatsError.RateLimitError>, ChatsError.ChatsClientError>
-    const waitOrRefuse = ({ state }: QuotaSpent): Attempt =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const wait = quotaBackAt(state.resetsAt) - now
-        if (wait <= 0) return attempt
-        if (wait <= ctx.quotaWaitBudgetMillis) {
-          return Effect.andThen(
-            note("quota wait", { operation, waitMillis: wait }),
-            Effect.andThen(Effect.sleep(wait), attempt)
-          )
-        }
-        return Effect.succeed(Result.fail(quotaRefusal(info, state)))
-      })
-    const attempt: Attempt = once.pipe(
-      Effect.map((a): Result.Result<A, ChatsError.RateLimitError> => Result.succeed(a)),
-      Effect.catchTag("QuotaSpent", waitOrRefuse)
-    )
-
-    const safeAttempt = idempotent ? attempt : Effect.mapError(
-      attempt,
-      (error) => leavesOutcomeUnknown(error) ? new ChatsError.DeliveryUnknownError({ ...info, cause: error }) : error
-    )
-
-    /**
-     * The retries: the policy decides over the failures that are safe to retry (see `retryPolicy`).
-     * `Effect.retry` is entered only once an attempt has failed, with that failure as its first: a
-     * call that succeeds at once never steps the schedule, so it does not pay for it.
-     */
-    const retried: Effect.Effect<A, ChatsError.ChatsClientError> = Effect.flatMap(
-      policy === undefined
-        ? safeAttempt
-        : Effect.catch(safeAttempt, (first) => Effect.retry(failedOnceThen(first, safeAttempt), policy)),
-      Effect.fromResult
-    )
-
     // the call's settings wrap its span, so that they are made over the caller's context (see `callSettings`)
-    return Effect.updateContext(traced(Effect.onExit(retried, noteOutcome), callRequest), settings)
+    return Effect.updateContext(traced(measured, callRequest), settings)
   }
 }

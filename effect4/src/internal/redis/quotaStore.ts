@@ -8,11 +8,16 @@ import type { GateKeys } from "../../../../core/redis/keys.js"
 import * as Core from "../../../../core/redis/quota.js"
 import { LimiterUnavailableError } from "../../ChatsError.js"
 import type { LimitKey, QuotaState, QuotaStore } from "../../ChatsLimiter.js"
+import { recordRedisUnavailable } from "../../ChatsMetrics.js"
 import { attempt, type RedisFailure } from "./connection.js"
 
 /** The error of the quota store when Redis cannot answer. */
 const unavailable = (failure: RedisFailure) =>
   new LimiterUnavailableError({ limiter: "quotaStore", description: failure.description })
+
+/** Counts the typed errors of a call of the store (`yandex_market.redis.unavailable`, component `quotaStore`). */
+const counted = <A>(effect: Effect.Effect<A, LimiterUnavailableError>): Effect.Effect<A, LimiterUnavailableError> =>
+  Effect.tapError(effect, () => recordRedisUnavailable("quotaStore"))
 
 /** The answer of the `takeUnit` script function as an option: none to go, else the spent state. */
 export const spentState = (answer: unknown): Option.Option<QuotaState> => Option.fromUndefinedOr(Core.spentState(answer))
@@ -21,10 +26,12 @@ export const spentState = (answer: unknown): Option.Option<QuotaState> => Option
 export const make = (connection: Connection, keysFor: (key: LimitKey) => GateKeys): QuotaStore => ({
   reserve: (key, operation) =>
     attempt((signal) => Core.reserve(connection, keysFor(key).quotaPrefix + operation, { signal })).pipe(
-      Effect.mapBoth({ onFailure: unavailable, onSuccess: Option.fromUndefinedOr })
+      Effect.mapBoth({ onFailure: unavailable, onSuccess: Option.fromUndefinedOr }),
+      counted
     ),
   record: (key, operation, state) =>
     attempt((signal) => Core.record(connection, keysFor(key).quotaPrefix + operation, state, { signal })).pipe(
-      Effect.mapError(unavailable)
+      Effect.mapError(unavailable),
+      counted
     )
 })
