@@ -143,7 +143,9 @@ const passesOverQuiet = (edition: HandoffEdition, handoffs: number) =>
           await busy!.withPermit(key, () =>
             counter.run(async () => {
               started.push(asked)
-              await sleep(5)
+              // a hold far longer than the check below takes to see the quiet call in line, so that a busy
+              // call is labelled by whether it asked before or after the quiet call joined the line
+              await sleep(50)
             }))
         }
       }
@@ -154,12 +156,13 @@ const passesOverQuiet = (edition: HandoffEdition, handoffs: number) =>
         const queueKey = gateKeys("ymc", key).queue
         const busyQueued = new Set(await admin.zRange(queueKey, 0, -1))
         const quietCall = quiet!.withPermit(key, () => counter.run(async () => void started.push("quiet")))
-        // the quiet call is in line once a token of another process is
-        await until("the quiet call in line", async () => {
-          const queued = await admin.zRange(queueKey, 0, -1)
-          const busyProcess = [...busyQueued][0]!.split(":")[0]
-          return queued.some((t) => t.split(":")[0] !== busyProcess)
-        }, 10_000)
+        // the quiet call is in line once a token of another process is (checked every 2 ms)
+        const busyProcess = [...busyQueued][0]!.split(":")[0]
+        const giveUpAt = performance.now() + 10_000
+        while (!(await admin.zRange(queueKey, 0, -1)).some((t) => t.split(":")[0] !== busyProcess)) {
+          if (performance.now() > giveUpAt) throw new Error("timed out waiting for: the quiet call in line")
+          await sleep(2)
+        }
         quietQueued = true
         await quietCall
       } finally {
@@ -177,11 +180,17 @@ const passesOverQuiet = (edition: HandoffEdition, handoffs: number) =>
 export const handoffCases: ReadonlyArray<RedisCase<HandoffEdition>> = [
   {
     name: "a busy process and a quiet one share one slot: the quiet waiter is passed over at most `handoffs` times",
-    timeout: 60_000,
+    timeout: 150_000,
     run: async (edition) => {
-      const passes = await passesOverQuiet(edition, 3)
-      assert.ok(passes <= 3, `the quiet waiter was passed over ${passes} times (at most 3)`)
-      assert.ok(passes >= 1, "no local hand-off happened while the busy process had waiters")
+      // the bound holds in every run; that hand-offs happen at all is timing (the quiet call must be
+      // seen in line while the busy process still has waiters), so up to three runs may show it
+      const runs: Array<number> = []
+      while (runs.length < 3 && !runs.some((passes) => passes >= 1)) {
+        const passes = await passesOverQuiet(edition, 3)
+        assert.ok(passes <= 3, `the quiet waiter was passed over ${passes} times (at most 3)`)
+        runs.push(passes)
+      }
+      assert.ok(runs.some((passes) => passes >= 1), `no local hand-off happened while the busy process had waiters (${runs.length} runs)`)
     }
   },
   {
