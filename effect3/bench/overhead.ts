@@ -2,13 +2,15 @@
  * The client's own cost per call without any I/O: `getChat` over an `HttpClient` that answers at
  * once from memory (through `HttpClient.make`, so `@effect/platform`'s own span and URL handling
  * are in), against that `HttpClient` alone. Not part of `npm run bench`; a tool for trying changes
- * to the call path (`src/internal/client/call.ts`) with less noise than over loopback.
+ * to the call path (`src/internal/client/call.ts`) with less noise than over loopback. The row without
+ * metrics shows what recording them costs.
  *
  *   node --import tsx bench/overhead.ts
  */
 import { Headers, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import { ChatsClient } from "../src/index.js"
+import { CallMetricsEnabled } from "../src/internal/client/callMetrics.js"
 import { measure, spread } from "./lib.js"
 
 const body = JSON.stringify({
@@ -50,7 +52,11 @@ const request = HttpClientRequest.get("https://api.test/v2/businesses/1/chat").p
 
 const rows: Record<string, Effect.Effect<unknown, unknown, HttpClient.HttpClient | ChatsClient.ChatsClient>> = {
   "HttpClient.execute + text": Effect.flatMap(HttpClient.HttpClient, (client) => Effect.flatMap(client.execute(request), (r) => r.text)),
-  "getChat (this library)": Effect.flatMap(ChatsClient.ChatsClient, (client) => client.getChat({ businessId: 1, chatId: 42 }))
+  "getChat (this library)": Effect.flatMap(ChatsClient.ChatsClient, (client) => client.getChat({ businessId: 1, chatId: 42 })),
+  // the same call recording no metrics: what recording them costs is the difference
+  "getChat, no metrics": Effect.flatMap(ChatsClient.ChatsClient, (client) => client.getChat({ businessId: 1, chatId: 42 })).pipe(
+    Effect.provideService(CallMetricsEnabled, false)
+  )
 }
 const loop = (n: number, one: Effect.Effect<unknown, unknown, HttpClient.HttpClient | ChatsClient.ChatsClient>) =>
   runtime.runPromise(Effect.gen(function*() {

@@ -71,6 +71,7 @@ import { makeSeenWindow } from "../../core/notifications/seen.js"
 import { checkServerLimits, createBoundedServer, originOf, serverDefaults } from "../../core/notifications/server.js"
 import * as Settings from "../../core/notifications/settings.js"
 import * as Wire from "../../core/notifications/wire.js"
+import { notificationTypeOf, recordHandlerFailure, recordRedelivery } from "./ChatsMetrics.js"
 import { describeIssue } from "./internal/client/issues.js"
 import { invalid } from "./internal/configChecks.js"
 import { type Decoded, makeHandler } from "./internal/notifications/handler.js"
@@ -533,18 +534,25 @@ const settle = <E, R>(delivery: Delivery, handler: (event: Event) => Effect.Effe
     if (Cause.isInterruptedOnly(exit.cause)) return Effect.void
     const reason = describeFailure(exit.cause)
     return Effect.zipRight(
-      Effect.logWarning("notification handler failed", delivery.event._tag, reason).pipe(
-        Effect.annotateLogs({ module: "ChatsNotifications", id: delivery.id, attempt: delivery.attempt })
+      Effect.zipRight(
+        recordHandlerFailure(notificationTypeOf(delivery.event)),
+        Effect.logWarning("notification handler failed", delivery.event._tag, reason).pipe(
+          Effect.annotateLogs({ module: "ChatsNotifications", id: delivery.id, attempt: delivery.attempt })
+        )
       ),
       delivery.fail(reason)
     )
   })
 
+/** Counts the deliveries that are not the first of their event. */
+const countRedeliveries = (delivery: Delivery): Effect.Effect<void> =>
+  delivery.attempt > 1 ? recordRedelivery(notificationTypeOf(delivery.event)) : Effect.void
+
 /** Consumes a queue with a handler, acknowledging each event it handles. */
 const processQueue = (queue: EventQueue) =>
 <E, R>(handler: (event: Event) => Effect.Effect<void, E, R>, options: ProcessOptions = {}): Effect.Effect<void, never, R> =>
   queue.deliveries.pipe(
-    Stream.tap(() => yieldToEventLoop),
+    Stream.tap((delivery) => Effect.zipRight(countRedeliveries(delivery), yieldToEventLoop)),
     Stream.mapEffect((delivery) => settle(delivery, handler), { concurrency: options.concurrency ?? 1, unordered: true }),
     Stream.runDrain
   )
@@ -554,7 +562,7 @@ const processQueue = (queue: EventQueue) =>
  * (that is, once the consumer of the stream is done with it).
  */
 const eventsOf = (queue: EventQueue): Stream.Stream<Event> =>
-  Stream.unwrapScoped(Effect.map(Stream.toPull(Stream.rechunk(queue.deliveries, 1)), (pull) => {
+  Stream.unwrapScoped(Effect.map(Stream.toPull(Stream.rechunk(Stream.tap(queue.deliveries, countRedeliveries), 1)), (pull) => {
     let previous: ReadonlyArray<Delivery> = []
     const ackPrevious = Effect.suspend(() => {
       const done = previous

@@ -26,6 +26,13 @@ export * as ChatsError from "./ChatsError.js"
 export * as ChatsLimiter from "./ChatsLimiter.js"
 
 /**
+ * The library's metrics (calls, 420s, the gate, quotas, Redis, notifications) and their recording functions.
+ *
+ * @since 1.0.0
+ */
+export * as ChatsMetrics from "./ChatsMetrics.js"
+
+/**
  * The inputs of the client's methods, as Schemas.
  *
  * @since 0.1.0

@@ -1,7 +1,8 @@
 /**
  * One call of an operation, end to end: queue at the gate, take a unit of the quota (or wait out a
  * spent one), send with a timeout, remember the quota, decode, keep secrets out of errors, mark
- * unknown outcomes of sends, and retry what is safe to retry.
+ * unknown outcomes of sends, retry what is safe to retry, and record the call's metrics (see
+ * `callMetrics.ts`).
  *
  * The request, the span and the rest of the call's setting are made before the slot at the gate is
  * taken; the slot is held for the exchange only (the request and the reading of its answer's body).
@@ -16,6 +17,7 @@ import { queryParams } from "../../../../core/client/endpoints.js"
 import { isSuccessStatus as isSuccess } from "../../../../core/client/errorBody.js"
 import { leavesOutcomeUnknown } from "../../../../core/client/retryPolicy.js"
 import { quotaStoreFailed } from "../limiter/quotaStoreFailed.js"
+import { type Recording, startRecording } from "./callMetrics.js"
 import type { BodyDecoder, RequestInfo } from "./response.js"
 import { quotaStateOf } from "./rateLimit.js"
 import { toTransportError } from "./transportError.js"
@@ -80,17 +82,22 @@ const noRedirects = Effect.map(
 )
 
 /**
- * The retry schedule over the failures safe to retry for `operation`, recording a `retry` event each
- * time it decides to retry (and only then: not for a failure that stops the retries, whatever the schedule).
+ * The retry schedule over the failures safe to retry for `operation`, recording a `retry` event (and
+ * counting the retry with `recording`) each time it decides to retry (and only then: not for a failure
+ * that stops the retries, whatever the schedule).
  */
 const withRetryEvents = (
   schedule: ChatsRetry.RetrySchedule,
-  operation: ChatsError.Operation
+  operation: ChatsError.Operation,
+  recording: Recording
 ): ChatsRetry.RetrySchedule =>
   Schedule.onDecision(
     Schedule.whileInput(Schedule.passthrough(schedule), (error: ChatsError.ChatsClientError) => ChatsRetry.isSafeToRetry(operation, error)),
-    (error, decision) =>
-      ScheduleDecision.isContinue(decision) ? note("retry", { operation, error: error._tag }) : Effect.void
+    (error, decision) => {
+      if (!ScheduleDecision.isContinue(decision)) return Effect.void
+      recording.retry(error._tag)
+      return note("retry", { operation, error: error._tag })
+    }
   )
 
 /** Inside one call: the quota store said the quota is spent until `state.resetsAt`. */
@@ -109,8 +116,12 @@ interface Answer {
 /** The quota an answer reported. */
 const reportedQuota = (answer: Answer): QuotaState | undefined => answer.quota
 
-/** Sends one call, with everything around it that keeps it within the market's limits. */
-export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, ChatsError.ChatsClientError> => {
+/** Sends one call, with everything around it that keeps it within the market's limits, and records its metrics. */
+export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, ChatsError.ChatsClientError> =>
+  Effect.withFiberRuntime((fiber) => measured(ctx, spec, startRecording(fiber, spec.operation, spec.businessId)))
+
+/** One call, recording its metrics with `recording`. */
+const measured = <A>(ctx: CallContext, spec: CallSpec<A>, recording: Recording): Effect.Effect<A, ChatsError.ChatsClientError> => {
   const info: RequestInfo = { operation: spec.operation, method: spec.method, path: spec.path }
   const key: LimitKey = { api: ctx.baseUrl, businessId: spec.businessId }
   const decoder = spec.decode
@@ -121,18 +132,33 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
     acceptJson: true
   })
 
+  /** An answer to the attempt that started at `startedAt`, recorded: its status and duration, and the quota it reported. */
+  const answered = (response: HttpClientResponse.HttpClientResponse, text: string, startedAt: number): Answer => {
+    const quota = quotaStateOf(response.headers)
+    recording.attempt(response.status, startedAt)
+    if (quota !== undefined) recording.quotaRemaining(quota.remaining)
+    return { response, text, quota }
+  }
+
   /**
    * The request and its answer's body. The status decides: the body of a non-2xx answer that cannot
    * be read, or does not end within the timeout, is empty (the error then has no `errors`), and so is
    * that of a 2xx answer to an operation without a result.
    */
   const exchange: Effect.Effect<Answer, ChatsError.ChatsClientError> = Effect.suspend(() => {
+    const startedAt = recording.now()
     /** An answer whose status decides on its own, once its headers have come. */
     let decided: HttpClientResponse.HttpClientResponse | undefined
+    /** The error of an attempt that got no answer, recorded. */
+    const unanswered = (error: ChatsError.RequestTimeoutError | ChatsError.TransportError) => {
+      recording.attempt(error._tag, startedAt)
+      return Effect.fail(error)
+    }
     return Effect.flatMap(
       ctx.httpClient.execute(request),
       (response) => {
-        const answer = (text: string): Answer => ({ response, text, quota: quotaStateOf(response.headers) })
+        /** The answer, recorded: the attempt's status and duration, and the quota it reported. */
+        const answer = (text: string): Answer => answered(response, text, startedAt)
         if (isSuccess(response.status) && !decoder.lenient) return Effect.map(response.text, answer)
         decided = response
         return Effect.map(Effect.orElseSucceed(response.text, () => ""), answer)
@@ -143,12 +169,10 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
         onTimeout: () => new ChatsError.RequestTimeoutError({ ...info, timeoutMillis: Duration.toMillis(ctx.requestTimeout) })
       }),
       Effect.catchTags({
-        RequestError: (error) => Effect.fail(toTransportError(info, error, ctx.secrets)),
-        ResponseError: (error) => Effect.fail(toTransportError(info, error, ctx.secrets)),
+        RequestError: (error) => unanswered(toTransportError(info, error, ctx.secrets)),
+        ResponseError: (error) => unanswered(toTransportError(info, error, ctx.secrets)),
         RequestTimeoutError: (error) =>
-          decided === undefined
-            ? Effect.fail(error)
-            : Effect.succeed<Answer>({ response: decided, text: "", quota: quotaStateOf(decided.headers) })
+          decided === undefined ? unanswered(error) : Effect.succeed(answered(decided, "", startedAt))
       })
     )
   })
@@ -160,28 +184,40 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
   const reserveThenExchange = (
     reservation: Effect.Effect<Option.Option<QuotaState>, ChatsError.LimiterUnavailableError>
   ): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> =>
-    reservation.pipe(
-      Effect.catchAll((error) => Effect.as(quotaStoreFailed(error), Option.none<QuotaState>())),
-      Effect.flatMap(Option.match({
-        onNone: (): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> => exchange,
-        onSome: (state) => Effect.fail(new QuotaSpent(state))
-      }))
-    )
+    Effect.suspend(() => {
+      recording.gateWait(askedAt)
+      return reservation.pipe(
+        Effect.catchAll((error) => Effect.as(quotaStoreFailed(error), Option.none<QuotaState>())),
+        Effect.flatMap(Option.match({
+          onNone: (): Effect.Effect<Answer, ChatsError.ChatsClientError | QuotaSpent> => exchange,
+          onSome: (state) => Effect.fail(new QuotaSpent(state))
+        }))
+      )
+    })
 
-  /** Decodes an answer's body. */
+  /** Decodes an answer's body; a 420 of the market is recorded by the limit it names. */
   const decode = (answer: Answer): Effect.Effect<A, ChatsError.ChatsClientError> =>
     Effect.suspend(() => {
       const decoded = decoder.decode(info, answer.response, answer.text)
-      return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decoded.left)
+      if (Either.isRight(decoded)) return Effect.succeed(decoded.right)
+      if (decoded.left._tag === "RateLimitError") recording.rateLimited(decoded.left.kind)
+      return Effect.fail(decoded.left)
     })
+
+  /** When the attempt asked the gate for its slot (read when the slot is held: see `reserveThenExchange`). */
+  let askedAt = 0
 
   /**
    * One exchange at the gate, then its decoding. The quota is checked once the slot is taken and the
    * answer's quota recorded (a gate kept beside the client's quota store does both with the slot, in
    * the same steps as taking and freeing it).
    */
+  const permitted = ctx.limits.withPermit(key, spec.operation)(reserveThenExchange, reportedQuota)
   const once: Effect.Effect<A, ChatsError.ChatsClientError | QuotaSpent> = Effect.flatMap(
-    ctx.limits.withPermit(key, spec.operation)(reserveThenExchange, reportedQuota),
+    Effect.suspend(() => {
+      askedAt = recording.now()
+      return permitted
+    }),
     decode
   )
 
@@ -202,6 +238,7 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
             Effect.zipRight(Effect.sleep(wait), attempt)
           )
         }
+        recording.quotaRefused()
         return Effect.succeed(Either.left(quotaRefusal(info, state)))
       })
   )
@@ -213,7 +250,7 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
 
   /** The retries: the schedule decides over the failures that are safe to retry (see `withRetryEvents`). */
   const retried: Effect.Effect<A, ChatsError.ChatsClientError> = Effect.flatMap(
-    ctx.schedule === false ? safeAttempt : Effect.retry(safeAttempt, withRetryEvents(ctx.schedule, spec.operation)),
+    ctx.schedule === false ? safeAttempt : Effect.retry(safeAttempt, withRetryEvents(ctx.schedule, spec.operation, recording)),
     Either.match({ onLeft: Effect.fail, onRight: Effect.succeed })
   )
 
@@ -230,7 +267,11 @@ export const call = <A>(ctx: CallContext, spec: CallSpec<A>): Effect.Effect<A, C
     (span) =>
       retried.pipe(
         Effect.onExit((exit) =>
-          Effect.sync(() => span.attribute("outcome", Exit.isSuccess(exit) ? "success" : failureTag(exit.cause)))
+          Effect.sync(() => {
+            const outcome = Exit.isSuccess(exit) ? "success" : failureTag(exit.cause)
+            recording.call(outcome)
+            span.attribute("outcome", outcome)
+          })
         ),
         Effect.provideServiceEffect(FetchHttpClient.RequestInit, noRedirects),
         Effect.locallyWith(Headers.currentRedactedNames, withApiKeyRedacted),

@@ -7,6 +7,9 @@ import { type HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/pla
 import { Clock, Effect, Either, Option } from "effect"
 import { type Answer, answers, parseJson, refusalLogs } from "../../../../core/notifications/answers.js"
 import { type GuardRules, screen } from "../../../../core/notifications/guards.js"
+import { readEnvelope } from "../../../../core/notifications/wire.js"
+import { notificationTypeLabel } from "../../../../core/metrics/names.js"
+import { recordDuplicate, recordNotification } from "../../ChatsMetrics.js"
 
 /** A body as the receiver sorts it: a check, or an event with a label for logs. */
 export type Decoded<E> =
@@ -45,12 +48,13 @@ const refused = (refusal: Refusal, label: string) =>
     ? Effect.as(Effect.logWarning(refusalLogs.full, label), respond(answers.queueFull))
     : Effect.as(Effect.logWarning(refusalLogs.notStored, label, refusal.description), respond(answers.notStored))
 
-/**
- * The handler: an `HttpApp` that answers the market. It never fails: every outcome is an answer.
- */
-export const makeHandler = <E>(
-  config: HandlerConfig<E>
-): HttpApp.Default<never, HttpServerRequest.HttpServerRequest> =>
+/** What a request told of itself: its `notificationType`, once the body is read (the metrics count by it). */
+interface Seen {
+  type: string | undefined
+}
+
+/** The answer to one request, noting in `seen` what the body said it was. */
+const answer = <E>(config: HandlerConfig<E>, seen: Seen) =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     const receivedAt = yield* Clock.currentTimeMillis
@@ -72,6 +76,8 @@ export const makeHandler = <E>(
     if (Option.isNone(text)) return yield* malformed(answers.unreadable(config.maxBodyBytes))
     const parsed = parseJson(text.value)
     if (!parsed.ok) return yield* malformed(parsed.message)
+    const envelope = readEnvelope(parsed.value)
+    if (envelope.ok) seen.type = envelope.type
     const decoded = config.decode(parsed.value)
     if (Either.isLeft(decoded)) return yield* malformed(decoded.left)
     const success = respond(answers.success(config.name, config.version, receivedAt))
@@ -83,7 +89,22 @@ export const makeHandler = <E>(
         onSuccess: (outcome) =>
           outcome === "stored"
             ? Effect.succeed(success)
-            : Effect.as(Effect.logDebug(refusalLogs.duplicate, label), success)
+            : Effect.as(
+              Effect.zipRight(recordDuplicate(notificationTypeLabel(seen.type ?? "")), Effect.logDebug(refusalLogs.duplicate, label)),
+              success
+            )
       })
     )
+  })
+
+/**
+ * The handler: an `HttpApp` that answers the market. It never fails: every outcome is an answer,
+ * counted by the notification's type and the answer's status.
+ */
+export const makeHandler = <E>(
+  config: HandlerConfig<E>
+): HttpApp.Default<never, HttpServerRequest.HttpServerRequest> =>
+  Effect.suspend(() => {
+    const seen: Seen = { type: undefined }
+    return Effect.tap(answer(config, seen), (response) => recordNotification(seen.type, response.status))
   }).pipe(Effect.annotateLogs("module", "ChatsNotifications"))

@@ -2,8 +2,9 @@
  * The receiver's default queue: bounded, in memory, with the duplicate window of the process. An
  * event is "stored" once it is in the queue; it is handed to the consumer once and never again.
  */
-import { Clock, Effect, Queue, type Scope, Stream } from "effect"
+import { Clock, Effect, Option, Queue, type Scope, Stream } from "effect"
 import type { SeenWindow } from "../../../../core/notifications/seen.js"
+import { memoryQueueName, setPending } from "../../ChatsMetrics.js"
 
 /** An event handed to the consumer of the in-memory queue: acknowledging it does nothing. */
 export interface MemoryDelivery<E> {
@@ -35,6 +36,8 @@ export const makeMemoryQueue = <E, Full>(
 ): Effect.Effect<MemoryQueue<E, Full>, never, Scope.Scope> =>
   Effect.map(Effect.acquireRelease(Queue.dropping<E>(settings.capacity), Queue.shutdown), (queue) => {
     let sequence = 0
+    /** Sets the pending gauge to what the queue holds now. */
+    const notePending = Effect.suspend(() => setPending(memoryQueueName, queue.unsafeSize().pipe(Option.getOrElse(() => 0))))
     // the window is checked and the queue offered to in one synchronous step, so two copies cannot both pass
     const accept = (event: E, now: number): "stored" | "duplicate" | "full" => {
       const key = settings.keyOf(event)
@@ -47,9 +50,14 @@ export const makeMemoryQueue = <E, Full>(
       offer: (event) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
           const outcome = accept(event, now)
-          return outcome === "full" ? Effect.fail(settings.full()) : Effect.succeed(outcome)
+          return outcome === "full"
+            ? Effect.fail(settings.full())
+            : outcome === "stored"
+            ? Effect.as(notePending, outcome)
+            : Effect.succeed(outcome)
         }),
       deliveries: Stream.fromQueue(queue, { maxChunkSize: 1 }).pipe(
+        Stream.tap(() => notePending),
         Stream.map((event): MemoryDelivery<E> => ({
           event,
           id: `memory:${++sequence}`,
@@ -58,6 +66,6 @@ export const makeMemoryQueue = <E, Full>(
           fail: () => Effect.void
         }))
       ),
-      pending: Queue.size(queue)
+      pending: Effect.tap(Queue.size(queue), (size) => setPending(memoryQueueName, size))
     }
   })

@@ -6,6 +6,7 @@
 import { Data, Duration, Effect, Scope } from "effect"
 import * as Core from "../../../../core/redis/connection.js"
 import type { Script } from "../../../../core/redis/scripts.js"
+import { recordRedisCall } from "../../ChatsMetrics.js"
 import type { PubSub, RedisClient } from "../../Redis.js"
 
 /**
@@ -23,8 +24,25 @@ const toFailure = (error: unknown): RedisFailure =>
     ? new RedisFailure({ description: error.description, answered: error.answered })
     : new RedisFailure({ description: Core.describeError(error, []) })
 
-/** A call of the core connection as an effect: interrupting it abandons the call. */
+/**
+ * A call of the core connection as an effect: interrupting it abandons the call. Its time is recorded
+ * (`db.client.operation.duration`), with how it failed if it did; an abandoned call is not.
+ */
 export const attempt = <A>(call: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, RedisFailure> =>
+  Effect.suspend(() => {
+    const started = Core.monotonicMillis()
+    const took = () => Core.monotonicMillis() - started
+    return Effect.tryPromise({ try: call, catch: toFailure }).pipe(
+      Effect.tap(() => recordRedisCall(took())),
+      Effect.tapError((failure) => recordRedisCall(took(), failure.answered === true ? "answered" : "unreachable"))
+    )
+  })
+
+/**
+ * Like {@link attempt}, for a call that waits on purpose (a blocking read): its time says how long
+ * nothing came, not how long Redis took, so it is not recorded.
+ */
+export const attemptBlocking = <A>(call: (signal: AbortSignal) => Promise<A>): Effect.Effect<A, RedisFailure> =>
   Effect.tryPromise({ try: call, catch: toFailure })
 
 /** What the gate, the quota store and the notification queue need from Redis. */
@@ -82,7 +100,8 @@ export const make = (client: RedisClient, options: ConnectionOptions): Effect.Ef
       dedicated: Effect.map(
         Effect.acquireRelease(Effect.sync(core.dedicated), (dedicated) => Effect.sync(dedicated.close)),
         (dedicated): Dedicated => ({
-          command: (firstKey, args, blockMillis) => attempt((signal) => dedicated.command(firstKey, args, blockMillis, { signal }))
+          command: (firstKey, args, blockMillis) =>
+            attemptBlocking((signal) => dedicated.command(firstKey, args, blockMillis, { signal }))
         })
       ),
       publishCommand: core.publishCommand,

@@ -8,6 +8,7 @@ import { Clock, Duration, Effect, Exit, Fiber, Option } from "effect"
 import * as Core from "../../../../core/redis/gate.js"
 import type { GateKeys } from "../../../../core/redis/keys.js"
 import { LimiterUnavailableError } from "../../ChatsError.js"
+import { recordGateFallback, recordLeaseLost, recordRedisUnavailable } from "../../ChatsMetrics.js"
 import { type Gate, type LimitKey, makeMemoryGate, noteQueued, type QuotaState, type QuotaStore } from "../../ChatsLimiter.js"
 import { reservingApart } from "../limiter/reservingGate.js"
 import { attempt, type Connection, type RedisFailure } from "./connection.js"
@@ -128,6 +129,7 @@ export const make = (
           yield* Effect.logWarning(`ChatsClient: the Redis gate could not renew a lease: ${renewed.left.description}`)
           yield* Effect.sleep(Duration.millis(Math.min(lease / 3, claim / 2)))
         } else if (!renewed.right) {
+          yield* recordLeaseLost
           return yield* noteLeaseLost(key)
         } else {
           yield* Effect.sleep(Duration.millis(lease / 3))
@@ -177,9 +179,9 @@ export const make = (
       return Effect.flatMap(Effect.either(restore(waitForSlot(key, keys, token, asked?.quota ?? ""))), (waited) => {
         if (waited._tag === "Left") {
           const error = unavailable(waited.left)
-          if (fallback === undefined) return Effect.fail(error)
+          if (fallback === undefined) return Effect.zipRight(recordRedisUnavailable("gate"), Effect.fail(error))
           return Effect.zipRight(
-            Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`),
+            Effect.zipRight(recordGateFallback, Effect.logWarning(`ChatsClient: ${error.message}; waiting at this process's own gate instead`)),
             restore(atFallback(fallback))
           )
         }

@@ -19,6 +19,7 @@ import {
   NotificationQueueUnavailableError
 } from "../../ChatsNotifications.js"
 import type { DeadLetter, NotificationQueue } from "../../Redis.js"
+import { recordDeadLettered, recordRedisUnavailable, setDeadLetters, setPending } from "../../ChatsMetrics.js"
 import { monotonicMillis } from "../../../../core/redis/connection.js"
 import { queueKeys, seenKey } from "../../../../core/redis/keys.js"
 import * as Scripts from "../../../../core/redis/queueScripts.js"
@@ -36,6 +37,11 @@ export type { QueueSettings } from "../../../../core/redis/queueReplies.js"
 
 /** Settings of the queue (times in milliseconds). */
 const unavailable = (failure: RedisFailure) => new NotificationQueueUnavailableError({ description: failure.description })
+/** A call's failure as the queue's typed error, counted (`yandex_market.redis.unavailable`). */
+const typed = <A>(call: Effect.Effect<A, RedisFailure>): Effect.Effect<A, NotificationQueueUnavailableError> =>
+  call.pipe(Effect.tapError(() => recordRedisUnavailable("notificationQueue")), Effect.mapError(unavailable))
+/** How often the queue's gauges (events pending, dead letters) are read from Redis. */
+const gaugeRefreshMillis = 5_000
 const decodeBody = (body: string): Either.Either<Event, string> => {
   let json: unknown
   try {
@@ -76,7 +82,7 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
           identity
         ])
       }).pipe(
-        Effect.mapError(unavailable),
+        typed,
         Effect.flatMap((reply): Effect.Effect<"stored" | "duplicate", NotificationQueueFullError | NotificationQueueUnavailableError> => {
           switch (statusOf(reply)) {
             case 1:
@@ -90,6 +96,19 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
           }
         })
       )
+
+    /** Sets the dead-letters gauge to the length of the dead-letter stream (left as it was if Redis cannot answer). */
+    const refreshDeadLetters = Effect.ignore(
+      Effect.flatMap(connection.command(keys.dead, ["XLEN", keys.dead]), (n) => setDeadLetters(settings.name, Number(n)))
+    )
+    // the gauges of every process that has the queue follow Redis, whichever process changed it
+    yield* Effect.ignore(
+      Effect.flatMap(connection.command(keys.stream, ["XLEN", keys.stream]), (n) => setPending(settings.name, Number(n)))
+    ).pipe(
+      Effect.zipRight(refreshDeadLetters),
+      Effect.repeat(Schedule.spaced(Duration.millis(gaugeRefreshMillis))),
+      Effect.forkScoped
+    )
 
     /** Creates the consumer group (reading from the start of the stream) unless it exists. */
     const ensureGroup = connection.command(keys.stream, ["XGROUP", "CREATE", keys.stream, group, "0", "MKSTREAM"]).pipe(
@@ -111,7 +130,9 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
         let mayHaveLost = false
 
         const bury = (id: string, reason: string) =>
-          connection.run(Scripts.bury, [keys.stream, keys.dead], [group, consumer, id, reason])
+          connection.run(Scripts.bury, [keys.stream, keys.dead], [group, consumer, id, reason]).pipe(
+            Effect.tap((moved) => Number(moved) === 1 ? Effect.zipRight(recordDeadLettered(settings.name), refreshDeadLetters) : Effect.void)
+          )
 
         const toDelivery = (entry: Entry): Effect.Effect<Option.Option<Delivery>> => {
           const decoded = decodeBody(entry.fields["body"] ?? "")
@@ -227,13 +248,14 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
     ).pipe(Stream.interruptWhen(Deferred.await(closed)))
 
     const pending = connection.command(keys.stream, ["XLEN", keys.stream]).pipe(
+      typed,
       Effect.map(Number),
-      Effect.mapError(unavailable)
+      Effect.tap((n) => setPending(settings.name, n))
     )
 
     const deadLetters: NotificationQueue["deadLetters"] = (count = 100) =>
       connection.command(keys.dead, ["XRANGE", keys.dead, "-", "+", "COUNT", count]).pipe(
-        Effect.mapError(unavailable),
+        typed,
         Effect.map((reply) =>
           (Array.isArray(reply) ? reply : []).map(([id, raw]): DeadLetter => {
             const fields = fieldsOf(raw)
@@ -256,7 +278,7 @@ export const make = (connection: Connection, settings: QueueSettings): Effect.Ef
       !/^\d{1,19}-\d{1,19}$/.test(id)
         ? Effect.succeed(false)
         : connection.run(Scripts.replay, [keys.dead, keys.stream], [id, settings.maxLength]).pipe(
-          Effect.mapError(unavailable),
+          typed,
           Effect.flatMap((reply) => {
             const status = statusOf(reply)
             return status === 2 ? Effect.fail(full()) : Effect.succeed(status === 1)
