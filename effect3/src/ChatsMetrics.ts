@@ -19,16 +19,14 @@
  * @since 1.0.0
  */
 import { Context, Effect, Layer, Metric } from "effect"
+import { boundaries, type MetricKey, notificationTypeOfTag, toSeconds } from "../../core/metrics/names.js"
 import {
-  attributes as names,
-  boundaries,
-  type MetricKey,
-  notificationTypeLabel,
-  notificationTypeLabels,
-  notificationTypeOfTag,
-  toSeconds
-} from "../../core/metrics/names.js"
-import { type Attributes, cached, type CallSeries, keyOf } from "../../core/metrics/series.js"
+  type CallSeries,
+  NotificationSeries,
+  type RedisComponent as SeriesRedisComponent,
+  type RedisFailure,
+  RedisSeries
+} from "../../core/metrics/series.js"
 import type { Operation, RateLimitKind } from "./ChatsError.js"
 import {
   type Counter,
@@ -37,6 +35,7 @@ import {
   gaugeOf,
   type Histogram,
   histogramOf,
+  instruments,
   seriesOfOperation
 } from "./internal/metrics/instruments.js"
 
@@ -263,18 +262,13 @@ const withSeries = (
   record: (series: CallSeries<Counter, Gauge, Histogram>) => Effect.Effect<void>
 ): Effect.Effect<void> =>
   businessId === undefined
-    ? record(seriesOfOperation(operation).seriesOf(noneNamed, 0))
+    ? record(seriesOfOperation(operation).seriesOf(noneNamed, undefined))
     : Effect.flatMap(BusinessIdAttribute, (named) => record(seriesOfOperation(operation).seriesOf(named, businessId)))
 
-const componentSeries = cached<Counter>()
-const redisSeries = cached<Histogram>()
-const receivedSeries = cached<Counter>()
-const duplicateSeries = cached<Counter>()
-const pendingSeries = cached<Gauge>()
-const failureSeries = cached<Counter>()
-const redeliverySeries = cached<Counter>()
-const deadLetteredSeries = cached<Counter>()
-const deadLettersSeries = cached<Gauge>()
+/** The series of the calls to Redis and of its failures. */
+const redisSeries = new RedisSeries(instruments)
+/** The series of the notification receiver and its queues. */
+const notificationSeries = new NotificationSeries(instruments)
 
 // -----------------------------------------------------------------------------
 // Recording: the client
@@ -379,7 +373,7 @@ export const recordGateFallback: Effect.Effect<void> = Metric.update(gateFallbac
  * @since 1.0.0
  * @category recording
  */
-export type RedisComponent = "gate" | "quotaStore" | "notificationQueue"
+export type RedisComponent = SeriesRedisComponent
 
 /**
  * Records a typed error of `component` because Redis was out of reach.
@@ -388,7 +382,7 @@ export type RedisComponent = "gate" | "quotaStore" | "notificationQueue"
  * @category recording
  */
 export const recordRedisUnavailable = (component: RedisComponent): Effect.Effect<void> =>
-  Metric.update(componentSeries(component, () => counterOf("redisUnavailable", { [names.component]: component })), 1)
+  Metric.update(redisSeries.unavailableOf(component), 1)
 
 /**
  * Records how long a call to Redis took; `failure` when it failed: `answered` (Redis answered with an
@@ -397,15 +391,8 @@ export const recordRedisUnavailable = (component: RedisComponent): Effect.Effect
  * @since 1.0.0
  * @category recording
  */
-export const recordRedisCall = (durationMillis: number, failure?: "answered" | "unreachable"): Effect.Effect<void> =>
-  Metric.update(
-    redisSeries(failure ?? "", () =>
-      histogramOf("redisDuration", boundaries.redis, {
-        [names.dbSystem]: "redis",
-        ...(failure === undefined ? {} : { [names.errorType]: failure })
-      })),
-    toSeconds(durationMillis)
-  )
+export const recordRedisCall = (durationMillis: number, failure?: RedisFailure): Effect.Effect<void> =>
+  Metric.update(redisSeries.callOf(failure), toSeconds(durationMillis))
 
 // -----------------------------------------------------------------------------
 // Recording: notifications
@@ -427,22 +414,8 @@ export const notificationTypeOf = (event: { readonly _tag: string }): string => 
  * @since 1.0.0
  * @category recording
  */
-export const recordNotification = (wireType: string | undefined, status: number): Effect.Effect<void> => {
-  const type = wireType === undefined ? notificationTypeLabels.none : notificationTypeLabel(wireType)
-  return Metric.update(
-    receivedSeries(keyOf(type, status), () =>
-      counterOf("notificationsReceived", { [names.notificationType]: type, [names.status]: String(status) })),
-    1
-  )
-}
-
-/** A counter by notification type. */
-const byType = (series: (key: string, build: () => Counter) => Counter, key: MetricKey) => (type: string): Effect.Effect<void> =>
-  Metric.update(series(type, () => counterOf(key, { [names.notificationType]: type })), 1)
-
-/** A gauge or counter by queue name. */
-const byQueue = <M>(series: (key: string, build: () => M) => M, make: (attributes: Attributes) => M) => (queue: string): M =>
-  series(queue, () => make({ [names.queue]: queue }))
+export const recordNotification = (wireType: string | undefined, status: number): Effect.Effect<void> =>
+  Metric.update(notificationSeries.receivedOf(wireType, status), 1)
 
 /**
  * Records a repeat of a stored notification of type `type` (see {@link notificationTypeOf}).
@@ -450,7 +423,8 @@ const byQueue = <M>(series: (key: string, build: () => M) => M, make: (attribute
  * @since 1.0.0
  * @category recording
  */
-export const recordDuplicate: (type: string) => Effect.Effect<void> = byType(duplicateSeries, "notificationDuplicates")
+export const recordDuplicate = (type: string): Effect.Effect<void> =>
+  Metric.update(notificationSeries.byTypeOf("notificationDuplicates", type), 1)
 
 /**
  * Records an event of type `type` whose handler failed or died.
@@ -458,7 +432,8 @@ export const recordDuplicate: (type: string) => Effect.Effect<void> = byType(dup
  * @since 1.0.0
  * @category recording
  */
-export const recordHandlerFailure: (type: string) => Effect.Effect<void> = byType(failureSeries, "handlerFailures")
+export const recordHandlerFailure = (type: string): Effect.Effect<void> =>
+  Metric.update(notificationSeries.byTypeOf("handlerFailures", type), 1)
 
 /**
  * Records an event of type `type` handed to a consumer again.
@@ -466,11 +441,7 @@ export const recordHandlerFailure: (type: string) => Effect.Effect<void> = byTyp
  * @since 1.0.0
  * @category recording
  */
-export const recordRedelivery: (type: string) => Effect.Effect<void> = byType(redeliverySeries, "redeliveries")
-
-const pendingOf = byQueue(pendingSeries, (attributes) => gaugeOf("notificationsPending", attributes))
-const deadLetteredOf = byQueue(deadLetteredSeries, (attributes) => counterOf("deadLettered", attributes))
-const deadLettersOf = byQueue(deadLettersSeries, (attributes) => gaugeOf("deadLetters", attributes))
+export const recordRedelivery = (type: string): Effect.Effect<void> => Metric.update(notificationSeries.byTypeOf("redeliveries", type), 1)
 
 /**
  * Sets how many events of queue `queue` are stored and not yet acknowledged.
@@ -478,7 +449,8 @@ const deadLettersOf = byQueue(deadLettersSeries, (attributes) => gaugeOf("deadLe
  * @since 1.0.0
  * @category recording
  */
-export const setPending = (queue: string, pending: number): Effect.Effect<void> => Metric.update(pendingOf(queue), pending)
+export const setPending = (queue: string, pending: number): Effect.Effect<void> =>
+  Metric.update(notificationSeries.pendingOf(queue), pending)
 
 /**
  * Records an event this process moved to the dead letters of queue `queue`.
@@ -486,7 +458,7 @@ export const setPending = (queue: string, pending: number): Effect.Effect<void> 
  * @since 1.0.0
  * @category recording
  */
-export const recordDeadLettered = (queue: string): Effect.Effect<void> => Metric.update(deadLetteredOf(queue), 1)
+export const recordDeadLettered = (queue: string): Effect.Effect<void> => Metric.update(notificationSeries.deadLetteredOf(queue), 1)
 
 /**
  * Sets how many events are in the dead letters of queue `queue`.
@@ -494,7 +466,8 @@ export const recordDeadLettered = (queue: string): Effect.Effect<void> => Metric
  * @since 1.0.0
  * @category recording
  */
-export const setDeadLetters = (queue: string, count: number): Effect.Effect<void> => Metric.update(deadLettersOf(queue), count)
+export const setDeadLetters = (queue: string, count: number): Effect.Effect<void> =>
+  Metric.update(notificationSeries.deadLettersOf(queue), count)
 
 /**
  * The `yandex_market.queue.name` of the receiver's in-memory queue.

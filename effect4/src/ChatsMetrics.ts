@@ -19,25 +19,24 @@
  * @since 1.0.0
  */
 import { Context, Effect, Layer, Metric } from "effect"
+import { boundaries, type MetricKey, notificationTypeOfTag, toSeconds } from "../../core/metrics/names.js"
 import {
-  attributes as names,
-  boundaries,
-  type MetricKey,
-  notificationTypeLabel,
-  notificationTypeLabels,
-  notificationTypeOfTag,
-  toSeconds
-} from "../../core/metrics/names.js"
+  type CallSeries,
+  NotificationSeries,
+  type RedisComponent as SeriesRedisComponent,
+  type RedisFailure,
+  RedisSeries,
+  seriesByOperation
+} from "../../core/metrics/series.js"
 import type { Operation, RateLimitKind } from "./ChatsError.js"
 import {
-  attemptAttributes,
-  type Attributes,
-  cached,
+  type Counter,
   counterOf,
+  type Gauge,
   gaugeOf,
+  type Histogram,
   histogramOf,
-  keyOf,
-  operationAttributes
+  instruments
 } from "./internal/metrics/instruments.js"
 
 // -----------------------------------------------------------------------------
@@ -253,38 +252,32 @@ export const layerBusinessIdAttribute = (businessIds: Iterable<number>): Layer.L
 // Series, made once
 // -----------------------------------------------------------------------------
 
+/** No business named: the series without a business id. */
+const noneNamed: ReadonlySet<number> = new Set()
+
+/** Each operation's series, made once per process. */
+const seriesOfOperation = seriesByOperation(instruments)
+/** The series of the calls to Redis and of its failures. */
+const redisSeries = new RedisSeries(instruments)
+/** The series of the notification receiver and its queues. */
+const notificationSeries = new NotificationSeries(instruments)
+
+/** Runs `record` with the series of `operation`'s calls of `businessId` (with its id when the application named it). */
+const withSeries = (
+  operation: Operation,
+  businessId: number | undefined,
+  record: (series: CallSeries<Counter, Gauge, Histogram>) => Effect.Effect<void>
+): Effect.Effect<void> =>
+  businessId === undefined
+    ? record(seriesOfOperation(operation).seriesOf(noneNamed, undefined))
+    : Effect.flatMap(Effect.service(BusinessIdAttribute), (named) => record(seriesOfOperation(operation).seriesOf(named, businessId)))
+
 /** Updates several series in one step. */
 const updateAll = (updates: ReadonlyArray<readonly [Metric.Metric<number, unknown>, number]>): Effect.Effect<void> =>
   Effect.contextWith((context: Context.Context<never>) => {
     for (const [metric, value] of updates) metric.updateUnsafe(value, context)
     return Effect.void
   })
-
-/** Runs `record` with the business's attribute value when the application named the business, else `undefined`. */
-const withBusiness = (
-  businessId: number | undefined,
-  record: (business: string | undefined) => Effect.Effect<void>
-): Effect.Effect<void> =>
-  businessId === undefined
-    ? record(undefined)
-    : Effect.flatMap(Effect.service(BusinessIdAttribute), (named) => record(named.has(businessId) ? String(businessId) : undefined))
-
-const callSeries = cached<readonly [Metric.Counter<number>, Metric.Histogram<number>]>()
-const attemptSeries = cached<Metric.Histogram<number>>()
-const rateLimitSeries = cached<Metric.Counter<number>>()
-const retrySeries = cached<Metric.Counter<number>>()
-const gateWaitSeries = cached<Metric.Histogram<number>>()
-const refusedSeries = cached<Metric.Counter<number>>()
-const remainingSeries = cached<Metric.Gauge<number>>()
-const componentSeries = cached<Metric.Counter<number>>()
-const redisSeries = cached<Metric.Histogram<number>>()
-const receivedSeries = cached<Metric.Counter<number>>()
-const duplicateSeries = cached<Metric.Counter<number>>()
-const pendingSeries = cached<Metric.Gauge<number>>()
-const failureSeries = cached<Metric.Counter<number>>()
-const redeliverySeries = cached<Metric.Counter<number>>()
-const deadLetteredSeries = cached<Metric.Counter<number>>()
-const deadLettersSeries = cached<Metric.Gauge<number>>()
 
 // -----------------------------------------------------------------------------
 // Recording: the client
@@ -303,11 +296,8 @@ export const recordCall = (
   durationMillis: number,
   businessId?: number
 ): Effect.Effect<void> =>
-  withBusiness(businessId, (business) => {
-    const [counter, histogram] = callSeries(keyOf(operation, outcome, business), () => {
-      const attributes = operationAttributes(operation, business, { [names.outcome]: outcome })
-      return [counterOf("calls", attributes), histogramOf("callDuration", boundaries.call, attributes)] as const
-    })
+  withSeries(operation, businessId, (series) => {
+    const [counter, histogram] = series.callsOf(outcome)
     return updateAll([[counter, 1], [histogram, toSeconds(durationMillis)]])
   })
 
@@ -318,11 +308,8 @@ export const recordCall = (
  * @since 1.0.0
  * @category recording
  */
-export const recordAttempt = (operation: Operation, result: number | string, durationMillis: number): Effect.Effect<void> => {
-  const series = attemptSeries(keyOf(operation, result), () =>
-    histogramOf("attemptDuration", boundaries.attempt, attemptAttributes(operation, result)))
-  return Metric.update(series, toSeconds(durationMillis))
-}
+export const recordAttempt = (operation: Operation, result: number | string, durationMillis: number): Effect.Effect<void> =>
+  Metric.update(seriesOfOperation(operation).attemptOf(result), toSeconds(durationMillis))
 
 /**
  * Records a 420 answer of the market to `operation`, by the limit it names.
@@ -331,14 +318,7 @@ export const recordAttempt = (operation: Operation, result: number | string, dur
  * @category recording
  */
 export const record420 = (kind: RateLimitKind, operation: Operation, businessId?: number): Effect.Effect<void> =>
-  withBusiness(businessId, (business) =>
-    Metric.update(
-      rateLimitSeries(
-        keyOf(operation, kind, business),
-        () => counterOf("rateLimited", operationAttributes(operation, business, { [names.rateLimitKind]: kind }))
-      ),
-      1
-    ))
+  withSeries(operation, businessId, (series) => Metric.update(series.rateLimitedOf(kind), 1))
 
 /**
  * Records a retry of `operation` after a failure with the tag `errorTag`.
@@ -347,14 +327,7 @@ export const record420 = (kind: RateLimitKind, operation: Operation, businessId?
  * @category recording
  */
 export const recordRetry = (operation: Operation, errorTag: string, businessId?: number): Effect.Effect<void> =>
-  withBusiness(businessId, (business) =>
-    Metric.update(
-      retrySeries(
-        keyOf(operation, errorTag, business),
-        () => counterOf("retries", operationAttributes(operation, business, { [names.errorType]: errorTag }))
-      ),
-      1
-    ))
+  withSeries(operation, businessId, (series) => Metric.update(series.retriesOf(errorTag), 1))
 
 /**
  * Records how long an attempt of `operation` waited at the gate for its slot (0 when it went at once).
@@ -363,14 +336,7 @@ export const recordRetry = (operation: Operation, errorTag: string, businessId?:
  * @category recording
  */
 export const recordGateWait = (operation: Operation, waitedMillis: number, businessId?: number): Effect.Effect<void> =>
-  withBusiness(businessId, (business) =>
-    Metric.update(
-      gateWaitSeries(
-        keyOf(operation, business),
-        () => histogramOf("gateWait", boundaries.gateWait, operationAttributes(operation, business))
-      ),
-      toSeconds(waitedMillis)
-    ))
+  withSeries(operation, businessId, (series) => Metric.update(series.gateWait, toSeconds(waitedMillis)))
 
 /**
  * Records a call of `operation` refused without a request because its quota is spent.
@@ -379,11 +345,7 @@ export const recordGateWait = (operation: Operation, waitedMillis: number, busin
  * @category recording
  */
 export const recordQuotaRefused = (operation: Operation, businessId?: number): Effect.Effect<void> =>
-  withBusiness(businessId, (business) =>
-    Metric.update(
-      refusedSeries(keyOf(operation, business), () => counterOf("quotaRefused", operationAttributes(operation, business))),
-      1
-    ))
+  withSeries(operation, businessId, (series) => Metric.update(series.quotaRefused, 1))
 
 /**
  * Sets the requests left in `operation`'s quota, as an answer of the market reported them.
@@ -392,11 +354,7 @@ export const recordQuotaRefused = (operation: Operation, businessId?: number): E
  * @category recording
  */
 export const setQuotaRemaining = (operation: Operation, remaining: number, businessId?: number): Effect.Effect<void> =>
-  withBusiness(businessId, (business) =>
-    Metric.update(
-      remainingSeries(keyOf(operation, business), () => gaugeOf("quotaRemaining", operationAttributes(operation, business))),
-      remaining
-    ))
+  withSeries(operation, businessId, (series) => Metric.update(series.quotaRemaining, remaining))
 
 // -----------------------------------------------------------------------------
 // Recording: Redis
@@ -418,8 +376,13 @@ export const recordLeaseLost: Effect.Effect<void> = Metric.update(leasesLost, 1)
  */
 export const recordGateFallback: Effect.Effect<void> = Metric.update(gateFallbacks, 1)
 
-/** Which part of the library a Redis failure surfaced in. */
-export type RedisComponent = "gate" | "quotaStore" | "notificationQueue"
+/**
+ * Which part of the library a Redis failure surfaced in.
+ *
+ * @since 1.0.0
+ * @category recording
+ */
+export type RedisComponent = SeriesRedisComponent
 
 /**
  * Records a typed error of `component` because Redis was out of reach.
@@ -428,7 +391,7 @@ export type RedisComponent = "gate" | "quotaStore" | "notificationQueue"
  * @category recording
  */
 export const recordRedisUnavailable = (component: RedisComponent): Effect.Effect<void> =>
-  Metric.update(componentSeries(component, () => counterOf("redisUnavailable", { [names.component]: component })), 1)
+  Metric.update(redisSeries.unavailableOf(component), 1)
 
 /**
  * Records how long a call to Redis took; `failure` when it failed: `answered` (Redis answered with an
@@ -437,15 +400,8 @@ export const recordRedisUnavailable = (component: RedisComponent): Effect.Effect
  * @since 1.0.0
  * @category recording
  */
-export const recordRedisCall = (durationMillis: number, failure?: "answered" | "unreachable"): Effect.Effect<void> =>
-  Metric.update(
-    redisSeries(failure ?? "", () =>
-      histogramOf("redisDuration", boundaries.redis, {
-        [names.dbSystem]: "redis",
-        ...(failure === undefined ? {} : { [names.errorType]: failure })
-      })),
-    toSeconds(durationMillis)
-  )
+export const recordRedisCall = (durationMillis: number, failure?: RedisFailure): Effect.Effect<void> =>
+  Metric.update(redisSeries.callOf(failure), toSeconds(durationMillis))
 
 // -----------------------------------------------------------------------------
 // Recording: notifications
@@ -467,25 +423,8 @@ export const notificationTypeOf = (event: { readonly _tag: string }): string => 
  * @since 1.0.0
  * @category recording
  */
-export const recordNotification = (wireType: string | undefined, status: number): Effect.Effect<void> => {
-  const type = wireType === undefined ? notificationTypeLabels.none : notificationTypeLabel(wireType)
-  return Metric.update(
-    receivedSeries(keyOf(type, status), () =>
-      counterOf("notificationsReceived", { [names.notificationType]: type, [names.status]: String(status) })),
-    1
-  )
-}
-
-/** A counter by notification type. */
-const byType = (series: (key: string, build: () => Metric.Counter<number>) => Metric.Counter<number>, key: MetricKey) => (type: string) =>
-  Metric.update(series(type, () => counterOf(key, { [names.notificationType]: type })), 1)
-
-/** A gauge or counter by queue name. */
-const byQueue = <M extends Metric.Metric<number, unknown>>(
-  series: (key: string, build: () => M) => M,
-  make: (attributes: Attributes) => M
-) =>
-(queue: string) => series(queue, () => make({ [names.queue]: queue }))
+export const recordNotification = (wireType: string | undefined, status: number): Effect.Effect<void> =>
+  Metric.update(notificationSeries.receivedOf(wireType, status), 1)
 
 /**
  * Records a repeat of a stored notification of type `type` (see {@link notificationTypeOf}).
@@ -493,7 +432,8 @@ const byQueue = <M extends Metric.Metric<number, unknown>>(
  * @since 1.0.0
  * @category recording
  */
-export const recordDuplicate: (type: string) => Effect.Effect<void> = byType(duplicateSeries, "notificationDuplicates")
+export const recordDuplicate = (type: string): Effect.Effect<void> =>
+  Metric.update(notificationSeries.byTypeOf("notificationDuplicates", type), 1)
 
 /**
  * Records an event of type `type` whose handler failed or died.
@@ -501,7 +441,8 @@ export const recordDuplicate: (type: string) => Effect.Effect<void> = byType(dup
  * @since 1.0.0
  * @category recording
  */
-export const recordHandlerFailure: (type: string) => Effect.Effect<void> = byType(failureSeries, "handlerFailures")
+export const recordHandlerFailure = (type: string): Effect.Effect<void> =>
+  Metric.update(notificationSeries.byTypeOf("handlerFailures", type), 1)
 
 /**
  * Records an event of type `type` handed to a consumer again.
@@ -509,11 +450,7 @@ export const recordHandlerFailure: (type: string) => Effect.Effect<void> = byTyp
  * @since 1.0.0
  * @category recording
  */
-export const recordRedelivery: (type: string) => Effect.Effect<void> = byType(redeliverySeries, "redeliveries")
-
-const pendingOf = byQueue(pendingSeries, (attributes) => gaugeOf("notificationsPending", attributes))
-const deadLetteredOf = byQueue(deadLetteredSeries, (attributes) => counterOf("deadLettered", attributes))
-const deadLettersOf = byQueue(deadLettersSeries, (attributes) => gaugeOf("deadLetters", attributes))
+export const recordRedelivery = (type: string): Effect.Effect<void> => Metric.update(notificationSeries.byTypeOf("redeliveries", type), 1)
 
 /**
  * Sets how many events of queue `queue` are stored and not yet acknowledged.
@@ -521,7 +458,8 @@ const deadLettersOf = byQueue(deadLettersSeries, (attributes) => gaugeOf("deadLe
  * @since 1.0.0
  * @category recording
  */
-export const setPending = (queue: string, pending: number): Effect.Effect<void> => Metric.update(pendingOf(queue), pending)
+export const setPending = (queue: string, pending: number): Effect.Effect<void> =>
+  Metric.update(notificationSeries.pendingOf(queue), pending)
 
 /**
  * Records an event this process moved to the dead letters of queue `queue`.
@@ -529,7 +467,7 @@ export const setPending = (queue: string, pending: number): Effect.Effect<void> 
  * @since 1.0.0
  * @category recording
  */
-export const recordDeadLettered = (queue: string): Effect.Effect<void> => Metric.update(deadLetteredOf(queue), 1)
+export const recordDeadLettered = (queue: string): Effect.Effect<void> => Metric.update(notificationSeries.deadLetteredOf(queue), 1)
 
 /**
  * Sets how many events are in the dead letters of queue `queue`.
@@ -537,7 +475,8 @@ export const recordDeadLettered = (queue: string): Effect.Effect<void> => Metric
  * @since 1.0.0
  * @category recording
  */
-export const setDeadLetters = (queue: string, count: number): Effect.Effect<void> => Metric.update(deadLettersOf(queue), count)
+export const setDeadLetters = (queue: string, count: number): Effect.Effect<void> =>
+  Metric.update(notificationSeries.deadLettersOf(queue), count)
 
 /**
  * The `yandex_market.queue.name` of the receiver's in-memory queue.

@@ -3,6 +3,8 @@
  * one series read from it by name and attributes (as an exporter reads it, through `Metric.snapshot`).
  */
 import { Effect, Metric } from "effect"
+import { metricNames } from "../../../core/metrics/names.js"
+import type { ExpectedSeries } from "../../../core/testing/metricCases.js"
 
 /** Runs `effect` with a metric registry of its own, so that a test sees only what it recorded. */
 export const withRegistry = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
@@ -36,3 +38,9 @@ export const countedOver = (name: string, attributes: Record<string, string> = {
     snapshot
       .filter((s) => s.id === name && Object.entries(attributes).every(([k, v]) => s.attributes?.[k] === v))
       .reduce((sum, s) => sum + Number((s.state as Metric.CounterState<number>).count), 0))
+
+/** The value of a shared case's series (`core/testing/metricCases.ts`): a counter's count, a histogram's observations. */
+export const moved = ({ attributes, metric }: ExpectedSeries) =>
+  metricNames[metric].instrument === "histogram"
+    ? Effect.map(histogram(metricNames[metric].name, attributes), (state) => state?.count ?? 0)
+    : counted(metricNames[metric].name, attributes)

@@ -6,8 +6,7 @@
  */
 import { Metric, MetricBoundaries, MetricKey, type MetricKeyType, MetricLabel } from "effect"
 import { type MetricKey as MetricName, metricNames } from "../../../../core/metrics/names.js"
-import { type Attributes, type Instruments, once, OperationSeries } from "../../../../core/metrics/series.js"
-import type { Operation } from "../../ChatsError.js"
+import { type Attributes, type Instruments, type OperationSeries, seriesByOperation } from "../../../../core/metrics/series.js"
 
 /** A counter of numbers. */
 export type Counter = Metric.Metric.Counter<number>
@@ -47,15 +46,11 @@ export const histogramOf = (key: MetricName, bounds: ReadonlyArray<number>, attr
     attributes
   )
 
-/** How the Effect 3 edition makes a series. */
-const instruments: Instruments<Counter, Gauge, Histogram> = { counter: counterOf, gauge: gaugeOf, histogram: histogramOf }
+/** How the Effect 3 edition makes a series (for `core/metrics/series.ts`). */
+export const instruments: Instruments<Counter, Gauge, Histogram> = { counter: counterOf, gauge: gaugeOf, histogram: histogramOf }
 
 /** The series of one operation's calls. */
 export type Series = OperationSeries<Counter, Gauge, Histogram>
 
-/** Each operation's series (Effect 3's metrics live in one registry per process). */
-const byOperation = new Map<Operation, Series>()
-
-/** The series of `operation`'s calls, made once per process. */
-export const seriesOfOperation = (operation: Operation): Series =>
-  once(byOperation, operation, () => new OperationSeries(instruments, operation))
+/** The series of an operation's calls, made once per process (Effect 3's metrics live in one registry per process). */
+export const seriesOfOperation = seriesByOperation(instruments)

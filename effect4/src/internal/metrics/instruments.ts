@@ -5,16 +5,14 @@
  */
 import { Metric } from "effect"
 import { type MetricKey, metricNames } from "../../../../core/metrics/names.js"
-import type { Attributes } from "../../../../core/metrics/series.js"
+import type { Attributes, Instruments } from "../../../../core/metrics/series.js"
 
-export {
-  attemptAttributes,
-  type Attributes,
-  cached,
-  keyOf,
-  once,
-  operationAttributes
-} from "../../../../core/metrics/series.js"
+/** A counter of numbers. */
+export type Counter = Metric.Counter<number>
+/** A gauge of numbers. */
+export type Gauge = Metric.Gauge<number>
+/** A histogram of numbers. */
+export type Histogram = Metric.Histogram<number>
 
 /** The base attributes of a metric: its unit. */
 const unitOf = (key: MetricKey): Attributes => ({ unit: metricNames[key].unit })
@@ -38,3 +36,6 @@ export const histogramOf = (key: MetricKey, bounds: ReadonlyArray<number>, attri
     boundaries: bounds,
     attributes: { ...attributes, ...unitOf(key) }
   })
+
+/** How the Effect 4 edition makes a series (for `core/metrics/series.ts`). */
+export const instruments: Instruments<Counter, Gauge, Histogram> = { counter: counterOf, gauge: gaugeOf, histogram: histogramOf }
